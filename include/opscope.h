@@ -1,0 +1,190 @@
+/*
+ * opscope public C API.
+ *
+ * opscope loads a neural-network model (ONNX, the JSON IR, or a built-in model), places every op
+ * on an execution unit of this CPU (the compute plan), compiles the plan for that unit and runs it.
+ * The stages are separate calls so each can be timed and reused:
+ *
+ *   opscope_model_load -> [opscope_model_set_input_shape] -> opscope_plan_new -> opscope_exec_new
+ *     -> opscope_exec_run (any number of times) -> opscope_exec_free -> opscope_plan_free
+ *     -> opscope_model_free
+ *
+ * Ownership: objects returned through an `out` pointer by a `_load` or `_new` call are owned by the
+ * caller and released with the matching `_free` (which accepts NULL). Everything else a getter
+ * returns is borrowed and lives as long as the object it came from.
+ *
+ * Errors: fallible calls return an opscope status (OPSCOPE_OK is 0) and, when `err` is not NULL,
+ * write a message of at most `err_len` bytes that names the file, the object and the problem. The
+ * library never prints and never exits.
+ */
+#ifndef OPSCOPE_OPSCOPE_H
+#define OPSCOPE_OPSCOPE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define OPSCOPE_VERSION_MAJOR 0
+#define OPSCOPE_VERSION_MINOR 1
+#define OPSCOPE_VERSION_PATCH 0
+#define OPSCOPE_VERSION_STRING "0.1.0"
+
+/* Status codes. The internal list (src/status-list.inc) is checked against these at build time. */
+#define OPSCOPE_OK 0
+#define OPSCOPE_ERR_BAD_INPUT 1   /* the model, a tensor file or an argument is malformed */
+#define OPSCOPE_ERR_UNSUPPORTED 2 /* well-formed, but an op, dtype or attribute is not supported \
+                                   */
+#define OPSCOPE_ERR_NO_MEMORY 3   /* an allocation failed or a size limit was exceeded */
+#define OPSCOPE_ERR_IO 4          /* a file could not be opened, read or written */
+#define OPSCOPE_ERR_UNAVAILABLE 5 /* a facility (counter, ISA, unit) is not available here */
+#define OPSCOPE_ERR_MISMATCH 6    /* a comparison found outputs outside the tolerance */
+#define OPSCOPE_ERR_INTERNAL 7    /* an invariant of opscope itself was broken (a bug) */
+
+/* Returns a static, human-readable name of a status code. */
+const char *opscope_status_str(int status);
+
+/* Element types, numbered as ONNX's TensorProto.DataType so files map to them directly. */
+enum opscope_dtype {
+  OPSCOPE_DTYPE_UNDEFINED = 0,
+  OPSCOPE_DTYPE_F32 = 1,
+  OPSCOPE_DTYPE_U8 = 2,
+  OPSCOPE_DTYPE_I8 = 3,
+  OPSCOPE_DTYPE_U16 = 4,
+  OPSCOPE_DTYPE_I16 = 5,
+  OPSCOPE_DTYPE_I32 = 6,
+  OPSCOPE_DTYPE_I64 = 7,
+  OPSCOPE_DTYPE_STRING = 8,
+  OPSCOPE_DTYPE_BOOL = 9,
+  OPSCOPE_DTYPE_F16 = 10,
+  OPSCOPE_DTYPE_F64 = 11,
+  OPSCOPE_DTYPE_U32 = 12,
+  OPSCOPE_DTYPE_U64 = 13,
+  OPSCOPE_DTYPE_BF16 = 16,
+};
+
+/* Returns the short name of a dtype ("f32", "i64", ...), or "undefined". */
+const char *opscope_dtype_name(int dtype);
+
+/* Execution units, from the portable reference to the planner's free choice. */
+enum opscope_unit {
+  OPSCOPE_UNIT_SCALAR = 0,  /* portable reference kernels, one thread: the correctness oracle */
+  OPSCOPE_UNIT_SIMD = 1,    /* vector kernels, one thread */
+  OPSCOPE_UNIT_THREADS = 2, /* vector kernels over a persistent thread pool */
+  OPSCOPE_UNIT_ALL = 3,     /* a request only: the planner picks per op */
+};
+
+/* Returns "scalar", "simd", "threads" or "all". */
+const char *opscope_unit_name(int unit);
+/* Parses a unit name; returns the unit or -1. */
+int opscope_unit_parse(const char *name);
+
+typedef struct opscope_model opscope_model_t;
+typedef struct opscope_plan opscope_plan_t;
+typedef struct opscope_exec opscope_exec_t;
+
+/* A plain view of a tensor, used for model inputs and outputs. `dims` has `rank` entries
+ * (elements); `data` holds `nbytes` bytes in row-major order. */
+struct opscope_tensor {
+  const char *name;
+  int dtype; /* enum opscope_dtype */
+  int rank;
+  const int64_t *dims;
+  void *data;
+  size_t nbytes;
+};
+
+/* ---- models ---------------------------------------------------------------------------------- */
+
+/* Loads a model: a path to an `.onnx` file, to a JSON IR file (`.json`, weights beside it), or
+ * `builtin:NAME`. Validates it and infers shapes. On success *out is owned by the caller. */
+int opscope_model_load(const char *path, opscope_model_t **out, char *err, size_t err_len);
+void opscope_model_free(opscope_model_t *model);
+
+/* Names of the built-in models, NULL-terminated; and a one-line description of one. */
+const char *const *opscope_builtin_names(void);
+const char *opscope_builtin_describe(const char *name);
+
+/* Model facts. Strings are borrowed from the model. */
+const char *opscope_model_name(const opscope_model_t *model);
+const char *opscope_model_path(const opscope_model_t *model);
+const char *opscope_model_format(const opscope_model_t *model); /* "onnx", "json-ir", "builtin" */
+int64_t opscope_model_opset(const opscope_model_t *model);
+size_t opscope_model_node_count(const opscope_model_t *model);
+int64_t opscope_model_param_count(const opscope_model_t *model);
+size_t opscope_model_input_count(const opscope_model_t *model);
+size_t opscope_model_output_count(const opscope_model_t *model);
+/* Fills `t` (name, dtype, rank, dims; data NULL) for input or output `index`. Unknown dims are
+ * -1. Returns false when index is out of range. */
+bool opscope_model_input(const opscope_model_t *model, size_t index, struct opscope_tensor *t);
+bool opscope_model_output(const opscope_model_t *model, size_t index, struct opscope_tensor *t);
+
+/* Fixes the shape of graph input `name` (replacing symbolic or unknown dims) and re-runs shape
+ * inference. Fails with OPSCOPE_ERR_BAD_INPUT when the shape contradicts the model. */
+int opscope_model_set_input_shape(opscope_model_t *model, const char *name, int rank,
+                                  const int64_t *dims, char *err, size_t err_len);
+
+/* Writes the model as JSON IR: `json_path` and the weights file beside it (same base, `.bin`). */
+int opscope_model_export_ir(const opscope_model_t *model, const char *json_path, char *err,
+                            size_t err_len);
+
+/* ---- plans ----------------------------------------------------------------------------------- */
+
+/* Places every op of `model` on a unit, starting from the requested one and falling back
+ * (threads -> simd -> scalar) where the requested unit cannot run an op. The model must outlive
+ * the plan. Fails with OPSCOPE_ERR_UNSUPPORTED when some op has no kernel on any unit. */
+int opscope_plan_new(const opscope_model_t *model, int requested_unit, opscope_plan_t **out,
+                     char *err, size_t err_len);
+void opscope_plan_free(opscope_plan_t *plan);
+
+/* One node of the compute plan. Strings are borrowed from the plan. */
+struct opscope_plan_node {
+  const char *node;   /* node name (generated when the model has none) */
+  const char *op;     /* op type, as in the model */
+  int requested_unit; /* enum opscope_unit */
+  int assigned_unit;  /* enum opscope_unit, or -1 when no unit can run it */
+  bool executable;    /* false for constant and metadata-only ops, counted apart */
+  bool fallback;      /* assigned differs from requested */
+  const char *kernel; /* name of the kernel that runs it, or "" */
+  const char *code;   /* reason code ("NO_KERNEL", ...), or "" when placed as requested */
+  const char *reason; /* human reason, or "" */
+  const char *hint;   /* what a person can do about it, or "" */
+};
+
+size_t opscope_plan_node_count(const opscope_plan_t *plan);
+bool opscope_plan_node(const opscope_plan_t *plan, size_t index, struct opscope_plan_node *out);
+int opscope_plan_requested_unit(const opscope_plan_t *plan);
+
+/* ---- compiled models ------------------------------------------------------------------------- */
+
+/* Compiles a plan into an executable model: kernels bound, one arena planned. The plan and its
+ * model must outlive the executable. */
+int opscope_exec_new(const opscope_plan_t *plan, opscope_exec_t **out, char *err, size_t err_len);
+void opscope_exec_free(opscope_exec_t *exec);
+
+/* Copies `n_inputs` input tensors in (matched by name; dtype and shape must equal the model's),
+ * runs the model, and leaves the outputs readable through opscope_exec_output. */
+int opscope_exec_run(opscope_exec_t *exec, const struct opscope_tensor *inputs, size_t n_inputs,
+                     char *err, size_t err_len);
+
+/* Output `index` of the last run; data is borrowed and valid until the next run or free. */
+size_t opscope_exec_output_count(const opscope_exec_t *exec);
+bool opscope_exec_output(const opscope_exec_t *exec, size_t index, struct opscope_tensor *out);
+/* Bytes of the activation arena, after liveness-based reuse. */
+size_t opscope_exec_arena_bytes(const opscope_exec_t *exec);
+
+/* ---- tensor files ---------------------------------------------------------------------------- */
+
+/* Reads a serialized ONNX TensorProto (`input_0.pb`). On success *out owns name, dims and data;
+ * release with opscope_tensor_free. */
+int opscope_tensor_load_pb(const char *path, struct opscope_tensor *out, char *err, size_t err_len);
+void opscope_tensor_free(struct opscope_tensor *t);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* OPSCOPE_OPSCOPE_H */
