@@ -1,0 +1,252 @@
+/*
+ * Lowering a compute plan to steps over one arena, and running them.
+ */
+#include "compiler/exec.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "compiler/mem-plan.h"
+#include "src/size.h"
+
+static void step_done(struct ops_step *s) {
+  ops_binding_done(&s->bind);
+  free(s->in);
+  free(s->in_dims);
+  free(s->in_dtype);
+  free(s->out);
+  free(s->out_dims);
+  free(s->out_dtype);
+}
+
+void ops_exec_free(struct ops_exec *exec) {
+  if (exec == NULL) return;
+  for (size_t i = 0; i < exec->n_steps; i++)
+    step_done(&exec->steps[i]);
+  free(exec->steps);
+  free(exec->arena);
+  free(exec->tensor_data);
+  free(exec);
+}
+
+static enum ops_status bind_node(const struct ops_graph *g, const struct ops_node *node, int unit,
+                                 struct ops_binding *out, struct ops_diag *d) {
+  switch (unit) {
+    case OPSCOPE_UNIT_SCALAR:
+      return ops_bind_scalar(g, node, out, d);
+    default:
+      return ops_fail(d, OPS_ERR_UNSUPPORTED, "node '%s' (%s): the %s unit has no binder",
+                      node->name, node->op_type, opscope_unit_name(unit));
+  }
+}
+
+static struct ops_kdims kdims_of(const struct ops_tensor *t) {
+  struct ops_kdims k;
+  memset(&k, 0, sizeof k);
+  k.rank = t->shape.rank;
+  for (int i = 0; i < t->shape.rank; i++)
+    k.d[i] = t->shape.dims[i];
+  return k;
+}
+
+/* Allocates a step's call arrays and fills dims and dtypes; pointers come after memory planning. */
+static enum ops_status step_init(struct ops_step *s, const struct ops_graph *g,
+                                 const struct ops_node *node, struct ops_diag *d) {
+  size_t n_in = (size_t)node->n_inputs, n_out = (size_t)node->n_outputs;
+  s->in = ops_calloc_array(n_in, sizeof *s->in);
+  s->in_dims = ops_calloc_array(n_in, sizeof *s->in_dims);
+  s->in_dtype = ops_calloc_array(n_in, sizeof *s->in_dtype);
+  s->out = ops_calloc_array(n_out, sizeof *s->out);
+  s->out_dims = ops_calloc_array(n_out, sizeof *s->out_dims);
+  s->out_dtype = ops_calloc_array(n_out, sizeof *s->out_dtype);
+  if (!s->in || !s->in_dims || !s->in_dtype || !s->out || !s->out_dims || !s->out_dtype) {
+    return ops_fail(d, OPS_ERR_NO_MEMORY, "out of memory compiling node '%s'", node->name);
+  }
+  for (size_t i = 0; i < n_in; i++) {
+    const struct ops_tensor *t = ops_node_input(g, node, (int)i);
+    if (t == NULL) continue;
+    s->in_dims[i] = kdims_of(t);
+    s->in_dtype[i] = (int)t->dtype;
+  }
+  for (size_t i = 0; i < n_out; i++) {
+    if (node->outputs[i] < 0) continue;
+    const struct ops_tensor *t = &g->tensors[node->outputs[i]];
+    s->out_dims[i] = kdims_of(t);
+    s->out_dtype[i] = (int)t->dtype;
+  }
+  s->call.n_in = node->n_inputs;
+  s->call.n_out = node->n_outputs;
+  s->call.in = s->in;
+  s->call.in_dims = s->in_dims;
+  s->call.in_dtype = s->in_dtype;
+  s->call.out = s->out;
+  s->call.out_dims = s->out_dims;
+  s->call.out_dtype = s->out_dtype;
+  s->call.params = s->bind.params;
+  return OPS_OK;
+}
+
+/* Builds one memory request per tensor that needs arena bytes: graph inputs, and activations
+ * whose value is not known at compile time. */
+static enum ops_status plan_memory(struct ops_exec *e, const int *step_of_node,
+                                   struct ops_diag *d) {
+  const struct ops_graph *g = e->graph;
+  enum ops_status status = OPS_ERR_NO_MEMORY;
+  int *request_of = ops_calloc_array(g->n_tensors, sizeof *request_of);
+  struct ops_mem_request *reqs = ops_calloc_array(g->n_tensors, sizeof *reqs);
+  size_t n = 0;
+  if (request_of == NULL || reqs == NULL) goto fail;
+  for (size_t t = 0; t < g->n_tensors; t++) {
+    const struct ops_tensor *tensor = &g->tensors[t];
+    request_of[t] = -1;
+    if (tensor->data != NULL) continue;
+    if (tensor->role != OPS_TENSOR_INPUT && tensor->producer < 0) continue;
+    size_t bytes;
+    if (!ops_tensor_byte_size(tensor, &bytes)) {
+      status = ops_fail(d, OPS_ERR_UNSUPPORTED, "tensor '%s' has an unknown or huge shape",
+                        tensor->name);
+      goto fail;
+    }
+    reqs[n].bytes = bytes;
+    reqs[n].first = tensor->role == OPS_TENSOR_INPUT ? 0 : step_of_node[tensor->producer];
+    reqs[n].last = tensor->is_output ? (int)e->n_steps : reqs[n].first;
+    request_of[t] = (int)n++;
+  }
+  for (size_t s = 0; s < e->n_steps; s++) {
+    const struct ops_node *node = &g->nodes[e->steps[s].node];
+    for (int i = 0; i < node->n_inputs; i++) {
+      int t = node->inputs[i];
+      if (t >= 0 && request_of[t] >= 0 && reqs[request_of[t]].last < (int)s) {
+        reqs[request_of[t]].last = (int)s;
+      }
+    }
+  }
+  size_t scratch_at;
+  status = ops_mem_plan(reqs, n, &scratch_at, &e->naive_bytes, d);
+  if (status != OPS_OK) goto fail;
+  /* Scratch is used by one step at a time, so one region after the activations serves all. */
+  status = OPS_ERR_NO_MEMORY;
+  size_t total;
+  if (!ops_add_size(scratch_at, e->scratch_bytes, &total) ||
+      !ops_add_size(total, OPS_MEM_ALIGN, &total)) {
+    status = ops_fail(d, OPS_ERR_NO_MEMORY, "the arena size overflows");
+    goto fail;
+  }
+  total = total / OPS_MEM_ALIGN * OPS_MEM_ALIGN;
+  e->arena_bytes = total;
+  e->arena = aligned_alloc(OPS_MEM_ALIGN, total);
+  if (e->arena == NULL) {
+    status = ops_fail(d, OPS_ERR_NO_MEMORY, "cannot allocate an arena of %zu bytes", total);
+    goto fail;
+  }
+  memset(e->arena, 0, total);
+  for (size_t t = 0; t < g->n_tensors; t++) {
+    if (g->tensors[t].data != NULL) {
+      e->tensor_data[t] = g->tensors[t].data;
+    } else if (request_of[t] >= 0) {
+      e->tensor_data[t] = e->arena + reqs[request_of[t]].offset;
+    }
+  }
+  for (size_t s = 0; s < e->n_steps; s++) {
+    struct ops_step *step = &e->steps[s];
+    const struct ops_node *node = &g->nodes[step->node];
+    for (int i = 0; i < node->n_inputs; i++) {
+      step->in[i] = node->inputs[i] >= 0 ? e->tensor_data[node->inputs[i]] : NULL;
+    }
+    for (int i = 0; i < node->n_outputs; i++) {
+      step->out[i] = node->outputs[i] >= 0 ? e->tensor_data[node->outputs[i]] : NULL;
+    }
+    step->call.scratch = step->bind.scratch_bytes ? e->arena + scratch_at : NULL;
+    step->call.scratch_bytes = step->bind.scratch_bytes;
+  }
+  status = OPS_OK;
+fail:
+  if (status == OPS_ERR_NO_MEMORY) ops_fail(d, status, "out of memory planning the arena");
+  free(request_of);
+  free(reqs);
+  return status;
+}
+
+enum ops_status ops_exec_new(const struct ops_plan *plan, struct ops_exec **out,
+                             struct ops_diag *d) {
+  *out = NULL;
+  const struct ops_graph *g = plan->graph;
+  enum ops_status status = OPS_ERR_NO_MEMORY;
+  int *step_of_node = NULL;
+  struct ops_exec *e = ops_calloc_array(1, sizeof *e);
+  if (e == NULL) goto fail;
+  e->graph = g;
+  e->plan = plan;
+  e->steps = ops_calloc_array(plan->n_nodes, sizeof *e->steps);
+  e->tensor_data = ops_calloc_array(g->n_tensors, sizeof *e->tensor_data);
+  step_of_node = ops_calloc_array(g->n_nodes, sizeof *step_of_node);
+  if (e->steps == NULL || e->tensor_data == NULL || step_of_node == NULL) goto fail;
+  for (size_t i = 0; i < plan->n_nodes; i++) {
+    const struct ops_plan_node *pn = &plan->nodes[i];
+    const struct ops_node *node = &g->nodes[pn->node];
+    step_of_node[pn->node] = -1;
+    if (pn->kind == OPS_PLAN_CONSTANT) continue;
+    if (pn->assigned < 0) {
+      status = ops_fail(d, OPS_ERR_UNSUPPORTED, "node '%s' (%s): %s", node->name, node->op_type,
+                        pn->reason_text);
+      goto fail;
+    }
+    struct ops_step *step = &e->steps[e->n_steps];
+    step->node = pn->node;
+    step->unit = pn->assigned;
+    status = bind_node(g, node, pn->assigned, &step->bind, d);
+    if (status != OPS_OK) goto fail;
+    e->n_steps++; /* counted once bound, so a failure below frees this step too */
+    status = step_init(step, g, node, d);
+    if (status != OPS_OK) goto fail;
+    if (step->bind.scratch_bytes > e->scratch_bytes) e->scratch_bytes = step->bind.scratch_bytes;
+    step_of_node[pn->node] = (int)e->n_steps - 1;
+  }
+  status = plan_memory(e, step_of_node, d);
+  if (status != OPS_OK) goto fail;
+  free(step_of_node);
+  *out = e;
+  return OPS_OK;
+fail:
+  if (status == OPS_ERR_NO_MEMORY) ops_fail(d, status, "out of memory compiling the model");
+  free(step_of_node);
+  ops_exec_free(e);
+  return status;
+}
+
+enum ops_status ops_exec_set_input(struct ops_exec *exec, int tensor, const void *data,
+                                   size_t nbytes, struct ops_diag *d) {
+  const struct ops_graph *g = exec->graph;
+  if (tensor < 0 || (size_t)tensor >= g->n_tensors || g->tensors[tensor].role != OPS_TENSOR_INPUT) {
+    return ops_fail(d, OPS_ERR_BAD_INPUT, "tensor #%d is not a graph input", tensor);
+  }
+  const struct ops_tensor *t = &g->tensors[tensor];
+  size_t want;
+  if (!ops_tensor_byte_size(t, &want) || exec->tensor_data[tensor] == NULL) {
+    return ops_fail(d, OPS_ERR_BAD_INPUT, "input '%s' has no known size", t->name);
+  }
+  if (nbytes != want) {
+    return ops_fail(d, OPS_ERR_BAD_INPUT, "input '%s': %zu bytes given, expected %zu", t->name,
+                    nbytes, want);
+  }
+  if (nbytes) memcpy(exec->tensor_data[tensor], data, nbytes);
+  return OPS_OK;
+}
+
+enum ops_status ops_exec_run(struct ops_exec *exec, struct ops_diag *d) {
+  for (size_t s = 0; s < exec->n_steps; s++) {
+    const struct ops_step *step = &exec->steps[s];
+    enum ops_kresult r = step->bind.kernel->fn(&step->call);
+    if (r != OPS_KRESULT_OK) {
+      const struct ops_node *node = &exec->graph->nodes[step->node];
+      return ops_fail(d, OPS_ERR_BAD_INPUT, "node '%s' (%s): %s", node->name, node->op_type,
+                      ops_kresult_str(r));
+    }
+  }
+  return OPS_OK;
+}
+
+const void *ops_exec_tensor(const struct ops_exec *exec, int tensor) {
+  if (tensor < 0 || (size_t)tensor >= exec->graph->n_tensors) return NULL;
+  return exec->tensor_data[tensor];
+}

@@ -135,7 +135,8 @@ int opscope_model_export_ir(const opscope_model_t *model, const char *json_path,
 
 /* Places every op of `model` on a unit, starting from the requested one and falling back
  * (threads -> simd -> scalar) where the requested unit cannot run an op. The model must outlive
- * the plan. Fails with OPSCOPE_ERR_UNSUPPORTED when some op has no kernel on any unit. */
+ * the plan. An op no unit can run stays in the plan with assigned_unit -1 and its reason, so the
+ * plan can be reported; opscope_exec_new then refuses it. */
 int opscope_plan_new(const opscope_model_t *model, int requested_unit, opscope_plan_t **out,
                      char *err, size_t err_len);
 void opscope_plan_free(opscope_plan_t *plan);

@@ -1,9 +1,9 @@
 /*
  * The kernel registry: which kernel computes which op, for which dtype, on which unit.
  *
- * It is generated from the kernel lists (kernels/lists/*.inc), one OPS_KERNEL line per kernel,
- * so the planner's capability answers, the compiler's binding, tests and benchmarks all read
- * the same list and cannot drift (STYLE.md §3).
+ * It is generated from the kernel lists (the .inc files in kernels/lists/), one OPS_KERNEL line per
+ * kernel, so the planner's capability answers, the compiler's binding, tests and benchmarks all
+ * read the same list and cannot drift (STYLE.md §3).
  */
 #ifndef OPSCOPE_KERNELS_REGISTRY_H
 #define OPSCOPE_KERNELS_REGISTRY_H

@@ -1,0 +1,125 @@
+/*
+ * Placement: which unit runs a node, and why not the one asked for.
+ *
+ * Each unit is a small vtable whose `supports` answers from the kernel registry and the node's
+ * dtype and shapes, never from a hand-kept list of ops, and always gives a reason when it says
+ * no (STYLE.md §4). A request walks the fallback chain threads -> simd -> scalar and stops at the
+ * first unit that says yes; the first refusal is the reason recorded for the node.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "kernels/registry.h"
+#include "planner/plan.h"
+
+struct unit_iface {
+  int unit;
+  /* The kernel that runs `node` on this unit, or NULL with *reason and text filled. */
+  const struct ops_kernel_entry *(*supports)(const struct ops_graph *g, const struct ops_node *n,
+                                             enum ops_reason *reason, char *text, size_t len);
+};
+
+static bool shapes_known(const struct ops_graph *g, const struct ops_node *n) {
+  for (int i = 0; i < n->n_inputs; i++) {
+    const struct ops_tensor *t = ops_node_input(g, n, i);
+    if (t != NULL && (!ops_shape_is_known(&t->shape) || t->dtype == OPS_DTYPE_UNDEFINED)) {
+      return false;
+    }
+  }
+  for (int i = 0; i < n->n_outputs; i++) {
+    const struct ops_tensor *t = n->outputs[i] >= 0 ? &g->tensors[n->outputs[i]] : NULL;
+    if (t != NULL && (!ops_shape_is_known(&t->shape) || t->dtype == OPS_DTYPE_UNDEFINED)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/* Looks `n` up for `unit` in the registry; `what` names the unit's kernels in messages and
+ * `why` (may be "") follows the reason. */
+static const struct ops_kernel_entry *registry_supports(int unit, const char *what, const char *why,
+                                                        const struct ops_graph *g,
+                                                        const struct ops_node *n,
+                                                        enum ops_reason *reason, char *text,
+                                                        size_t len) {
+  const char *op = ops_op_name(n->op);
+  enum ops_dtype dtype = ops_node_key_dtype(g, n);
+  const struct ops_kernel_entry *k = ops_registry_find(op, unit, (int)dtype);
+  if (k != NULL) return k;
+  if (ops_registry_has_op(op, unit)) {
+    *reason = OPS_REASON_DTYPE;
+    snprintf(text, len, "%s %s is not supported by the %s kernels%s", ops_dtype_name(dtype), op,
+             what, why);
+  } else {
+    *reason = OPS_REASON_NO_KERNEL;
+    snprintf(text, len, "no %s kernel for %s %s%s", what, ops_dtype_name(dtype), op, why);
+  }
+  return NULL;
+}
+
+static const struct ops_kernel_entry *scalar_supports(const struct ops_graph *g,
+                                                      const struct ops_node *n,
+                                                      enum ops_reason *reason, char *text,
+                                                      size_t len) {
+  return registry_supports(OPSCOPE_UNIT_SCALAR, "scalar", "", g, n, reason, text, len);
+}
+
+static const struct ops_kernel_entry *simd_supports(const struct ops_graph *g,
+                                                    const struct ops_node *n,
+                                                    enum ops_reason *reason, char *text,
+                                                    size_t len) {
+  return registry_supports(OPSCOPE_UNIT_SIMD, "SIMD", "", g, n, reason, text, len);
+}
+
+/* The threads unit runs the SIMD kernels over the pool, so it can run what SIMD can. */
+static const struct ops_kernel_entry *threads_supports(const struct ops_graph *g,
+                                                       const struct ops_node *n,
+                                                       enum ops_reason *reason, char *text,
+                                                       size_t len) {
+  return registry_supports(OPSCOPE_UNIT_SIMD, "SIMD", " (threads runs SIMD kernels)", g, n, reason,
+                           text, len);
+}
+
+static const struct unit_iface units[OPSCOPE_UNIT_ALL] = {
+    [OPSCOPE_UNIT_SCALAR] = {OPSCOPE_UNIT_SCALAR, scalar_supports},
+    [OPSCOPE_UNIT_SIMD] = {OPSCOPE_UNIT_SIMD, simd_supports},
+    [OPSCOPE_UNIT_THREADS] = {OPSCOPE_UNIT_THREADS, threads_supports},
+};
+
+void ops_place_node(const struct ops_graph *g, const struct ops_node *node, int requested,
+                    struct ops_plan_node *out) {
+  out->requested = requested;
+  out->assigned = -1;
+  out->kernel = NULL;
+  out->reason = OPS_REASON_NONE;
+  out->reason_text[0] = '\0';
+  if (node->op == OPS_OP_UNKNOWN) {
+    out->reason = OPS_REASON_UNKNOWN_OP;
+    snprintf(out->reason_text, sizeof out->reason_text, "no kernel for op '%s'%s%s%s on any unit",
+             node->op_type, node->domain[0] ? " (domain '" : "", node->domain,
+             node->domain[0] ? "')" : "");
+    return;
+  }
+  if (!shapes_known(g, node)) {
+    out->reason = OPS_REASON_SHAPE;
+    snprintf(out->reason_text, sizeof out->reason_text,
+             "the shape of an input or output is unknown until run time");
+    return;
+  }
+  int first = requested == OPSCOPE_UNIT_ALL ? OPSCOPE_UNIT_THREADS : requested;
+  for (int unit = first; unit >= OPSCOPE_UNIT_SCALAR; unit--) {
+    enum ops_reason reason = OPS_REASON_NONE;
+    char text[OPS_PLAN_REASON_MAX];
+    const struct ops_kernel_entry *k = units[unit].supports(g, node, &reason, text, sizeof text);
+    if (k != NULL) {
+      out->assigned = unit;
+      out->kernel = k;
+      return;
+    }
+    /* The first refusal explains the placement; later ones only repeat it one unit down. */
+    if (out->reason == OPS_REASON_NONE) {
+      out->reason = reason;
+      snprintf(out->reason_text, sizeof out->reason_text, "%s", text);
+    }
+  }
+}

@@ -1,0 +1,109 @@
+/* The compute plan: built from placement of every node, summarized for reports. */
+#include "planner/plan.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "src/size.h"
+
+static const char *const reason_codes[OPS_REASON_COUNT] = {
+#define OPS_REASON(name, code, hint) code,
+#include "planner/reason-list.inc"
+#undef OPS_REASON
+};
+static const char *const reason_hints[OPS_REASON_COUNT] = {
+#define OPS_REASON(name, code, hint) hint,
+#include "planner/reason-list.inc"
+#undef OPS_REASON
+};
+
+const char *ops_reason_code(enum ops_reason r) {
+  return (unsigned)r < OPS_REASON_COUNT ? reason_codes[r] : "";
+}
+
+const char *ops_reason_hint(enum ops_reason r) {
+  return (unsigned)r < OPS_REASON_COUNT ? reason_hints[r] : "";
+}
+
+/* A node whose every output value is known after shape inference is folded at compile time. */
+static bool outputs_known(const struct ops_graph *g, const struct ops_node *n) {
+  bool any = false;
+  for (int i = 0; i < n->n_outputs; i++) {
+    if (n->outputs[i] < 0) continue;
+    if (g->tensors[n->outputs[i]].data == NULL) return false;
+    any = true;
+  }
+  return any;
+}
+
+enum ops_status ops_plan_new(const struct ops_graph *g, int requested, struct ops_plan **out,
+                             struct ops_diag *d) {
+  *out = NULL;
+  if (requested < OPSCOPE_UNIT_SCALAR || requested > OPSCOPE_UNIT_ALL) {
+    return ops_fail(d, OPS_ERR_BAD_INPUT, "unit %d is not a unit", requested);
+  }
+  struct ops_plan *plan = ops_calloc_array(1, sizeof *plan);
+  if (plan == NULL) return ops_fail(d, OPS_ERR_NO_MEMORY, "out of memory planning");
+  plan->nodes = ops_calloc_array(g->n_nodes, sizeof *plan->nodes);
+  if (plan->nodes == NULL) {
+    free(plan);
+    return ops_fail(d, OPS_ERR_NO_MEMORY, "out of memory planning %zu nodes", g->n_nodes);
+  }
+  plan->graph = g;
+  plan->requested = requested;
+  plan->n_nodes = g->n_nodes;
+  for (size_t i = 0; i < g->n_nodes; i++) {
+    const struct ops_node *node = &g->nodes[i];
+    struct ops_plan_node *pn = &plan->nodes[i];
+    pn->node = (int)i;
+    pn->requested = requested;
+    if (outputs_known(g, node)) {
+      pn->kind = OPS_PLAN_CONSTANT;
+      pn->assigned = -1;
+      continue;
+    }
+    pn->kind = ops_op_is_metadata(node->op) ? OPS_PLAN_METADATA : OPS_PLAN_EXECUTABLE;
+    ops_place_node(g, node, requested, pn);
+  }
+  *out = plan;
+  return OPS_OK;
+}
+
+void ops_plan_free(struct ops_plan *plan) {
+  if (plan == NULL) return;
+  free(plan->nodes);
+  free(plan);
+}
+
+bool ops_plan_node_is_fallback(const struct ops_plan *plan, const struct ops_plan_node *pn) {
+  return pn->kind != OPS_PLAN_CONSTANT && plan->requested != OPSCOPE_UNIT_ALL &&
+         pn->assigned != pn->requested;
+}
+
+void ops_plan_summarize(const struct ops_plan *plan, struct ops_plan_summary *out) {
+  memset(out, 0, sizeof *out);
+  out->total = plan->n_nodes;
+  size_t on_request = 0;
+  for (size_t i = 0; i < plan->n_nodes; i++) {
+    const struct ops_plan_node *pn = &plan->nodes[i];
+    switch (pn->kind) {
+      case OPS_PLAN_CONSTANT:
+        out->constant++;
+        continue;
+      case OPS_PLAN_METADATA:
+        out->metadata++;
+        break;
+      case OPS_PLAN_EXECUTABLE:
+      case OPS_PLAN_KIND_COUNT:
+        out->executable++;
+        break;
+    }
+    if (pn->assigned < 0) out->unsupported++;
+    if (ops_plan_node_is_fallback(plan, pn)) out->fallbacks++;
+    if (pn->kind != OPS_PLAN_EXECUTABLE || pn->assigned < 0) continue;
+    out->by_unit[pn->assigned]++;
+    if (plan->requested == OPSCOPE_UNIT_ALL || pn->assigned == plan->requested) on_request++;
+  }
+  out->coverage_pct =
+      out->executable ? 100.0 * (double)on_request / (double)out->executable : 100.0;
+}

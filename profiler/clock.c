@@ -1,0 +1,9 @@
+#include "profiler/clock.h"
+
+#include <time.h>
+
+uint64_t ops_clock_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}

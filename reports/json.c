@@ -1,0 +1,213 @@
+/*
+ * The JSON report (docs/report.md): one object whose sections the modes fill. json-c is called
+ * only here and in the JSON IR loader (STYLE.md §7).
+ */
+#include <errno.h>
+#include <math.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "reports/report.h"
+
+/* json-c takes ownership of values added to objects; a NULL value is written as null. */
+static void put(json_object *obj, const char *key, json_object *value) {
+  json_object_object_add(obj, key, value);
+}
+
+static json_object *string_or_null(const char *s) {
+  return s != NULL ? json_object_new_string(s) : NULL;
+}
+
+/* Non-finite doubles are not JSON numbers: they become null. */
+static json_object *number(double v) {
+  return isfinite(v) ? json_object_new_double(v) : NULL;
+}
+
+static json_object *shape_json(const struct ops_shape *s) {
+  if (s->rank < 0) return NULL;
+  json_object *a = json_object_new_array();
+  for (int i = 0; i < s->rank; i++) {
+    json_object_array_add(a, s->dims[i] >= 0 ? json_object_new_int64(s->dims[i]) : NULL);
+  }
+  return a;
+}
+
+static json_object *tensor_list(const struct ops_graph *g, const int *idx, size_t n) {
+  json_object *a = json_object_new_array();
+  for (size_t i = 0; i < n; i++) {
+    const struct ops_tensor *t = &g->tensors[idx[i]];
+    json_object *o = json_object_new_object();
+    put(o, "name", json_object_new_string(t->name));
+    put(o, "dtype", json_object_new_string(ops_dtype_name(t->dtype)));
+    put(o, "shape", shape_json(&t->shape));
+    json_object_array_add(a, o);
+  }
+  return a;
+}
+
+static json_object *model_json(const struct ops_report *r) {
+  const struct ops_graph *g = r->graph;
+  json_object *m = json_object_new_object();
+  put(m, "path", json_object_new_string(g->path ? g->path : ""));
+  put(m, "name", string_or_null(g->name));
+  put(m, "format", json_object_new_string(g->format ? g->format : ""));
+  put(m, "producer", string_or_null(g->producer));
+  put(m, "ir_version", g->ir_version ? json_object_new_int64(g->ir_version) : NULL);
+  put(m, "opset", g->opset ? json_object_new_int64(g->opset) : NULL);
+  put(m, "file_bytes",
+      r->model_file_bytes >= 0 ? json_object_new_int64(r->model_file_bytes) : NULL);
+  put(m, "node_count", json_object_new_int64((int64_t)g->n_nodes));
+  put(m, "param_count", json_object_new_int64(ops_graph_param_count(g)));
+  json_object *hist = json_object_new_object();
+  for (size_t i = 0; i < g->n_nodes; i++) {
+    const char *op = g->nodes[i].op_type;
+    json_object *count = NULL;
+    if (json_object_object_get_ex(hist, op, &count)) {
+      json_object_set_int64(count, json_object_get_int64(count) + 1);
+    } else {
+      put(hist, op, json_object_new_int64(1));
+    }
+  }
+  put(m, "op_histogram", hist);
+  put(m, "inputs", tensor_list(g, g->inputs, g->n_inputs));
+  put(m, "outputs", tensor_list(g, g->outputs, g->n_outputs));
+  return m;
+}
+
+static const char *kind_name(enum ops_plan_kind kind) {
+  static const char *const names[OPS_PLAN_KIND_COUNT] = {"executable", "metadata", "constant"};
+  return (unsigned)kind < OPS_PLAN_KIND_COUNT ? names[kind] : "executable";
+}
+
+static json_object *unit_or_null(int unit) {
+  return unit >= 0 ? json_object_new_string(opscope_unit_name(unit)) : NULL;
+}
+
+static json_object *analysis_json(const struct ops_report *r) {
+  const struct ops_plan *plan = r->plan;
+  const struct ops_graph *g = r->graph;
+  struct ops_plan_summary s;
+  ops_plan_summarize(plan, &s);
+  json_object *a = json_object_new_object();
+  put(a, "requested_unit", json_object_new_string(opscope_unit_name(plan->requested)));
+  put(a, "total_ops", json_object_new_int64((int64_t)s.total));
+  put(a, "constant_ops", json_object_new_int64((int64_t)s.constant));
+  put(a, "metadata_ops", json_object_new_int64((int64_t)s.metadata));
+  put(a, "executable_ops", json_object_new_int64((int64_t)s.executable));
+  put(a, "unsupported_ops", json_object_new_int64((int64_t)s.unsupported));
+  json_object *by_unit = json_object_new_object();
+  for (int unit = 0; unit < OPSCOPE_UNIT_ALL; unit++) {
+    put(by_unit, opscope_unit_name(unit), json_object_new_int64((int64_t)s.by_unit[unit]));
+  }
+  put(a, "by_unit", by_unit);
+  put(a, "coverage_pct", json_object_new_double(s.coverage_pct));
+  json_object *fallbacks = json_object_new_array();
+  json_object *nodes = json_object_new_array();
+  for (size_t i = 0; i < plan->n_nodes; i++) {
+    const struct ops_plan_node *pn = &plan->nodes[i];
+    const struct ops_node *node = &g->nodes[pn->node];
+    json_object *n = json_object_new_object();
+    put(n, "node", json_object_new_string(node->name));
+    put(n, "op", json_object_new_string(node->op_type));
+    put(n, "kind", json_object_new_string(kind_name(pn->kind)));
+    put(n, "requested_unit", json_object_new_string(opscope_unit_name(pn->requested)));
+    put(n, "assigned_unit", unit_or_null(pn->assigned));
+    put(n, "kernel", pn->kernel ? json_object_new_string(pn->kernel->name) : NULL);
+    put(n, "code",
+        pn->reason != OPS_REASON_NONE ? json_object_new_string(ops_reason_code(pn->reason)) : NULL);
+    put(n, "reason",
+        pn->reason != OPS_REASON_NONE ? json_object_new_string(pn->reason_text) : NULL);
+    json_object_array_add(nodes, n);
+    if (!ops_plan_node_is_fallback(plan, pn)) continue;
+    json_object *fb = json_object_new_object();
+    put(fb, "node", json_object_new_string(node->name));
+    put(fb, "op", json_object_new_string(node->op_type));
+    put(fb, "from", json_object_new_string(opscope_unit_name(pn->requested)));
+    put(fb, "to", unit_or_null(pn->assigned));
+    put(fb, "code", json_object_new_string(ops_reason_code(pn->reason)));
+    put(fb, "reason", json_object_new_string(pn->reason_text));
+    put(fb, "hint", json_object_new_string(ops_reason_hint(pn->reason)));
+    json_object_array_add(fallbacks, fb);
+  }
+  put(a, "fallbacks", fallbacks);
+  put(a, "nodes", nodes);
+  if (r->arena_bytes) {
+    put(a, "arena_bytes", json_object_new_int64((int64_t)r->arena_bytes));
+    put(a, "arena_bytes_without_reuse", json_object_new_int64((int64_t)r->naive_bytes));
+  }
+  return a;
+}
+
+static json_object *verify_json(const struct ops_report_verify *v) {
+  json_object *o = json_object_new_object();
+  put(o, "dir", json_object_new_string(v->dir));
+  put(o, "unit", json_object_new_string(opscope_unit_name(v->unit)));
+  put(o, "rtol", json_object_new_double(v->rtol));
+  put(o, "atol", json_object_new_double(v->atol));
+  put(o, "pass", json_object_new_boolean(v->pass));
+  json_object *outs = json_object_new_array();
+  for (size_t i = 0; i < v->n_checks; i++) {
+    const struct ops_report_check *c = &v->checks[i];
+    json_object *e = json_object_new_object();
+    put(e, "name", json_object_new_string(c->name));
+    put(e, "dtype", json_object_new_string(opscope_dtype_name(c->dtype)));
+    put(e, "shape", shape_json(&c->shape));
+    put(e, "pass", json_object_new_boolean(c->pass));
+    put(e, "elements", json_object_new_int64((int64_t)c->cmp.count));
+    put(e, "mismatches", json_object_new_int64((int64_t)c->cmp.mismatches));
+    put(e, "max_abs_err", number(c->cmp.max_abs_err));
+    put(e, "max_rel_err", number(c->cmp.max_rel_err));
+    json_object *worst = json_object_new_object();
+    put(worst, "index", json_object_new_int64((int64_t)c->cmp.worst_index));
+    put(worst, "got", number(c->cmp.worst_got));
+    put(worst, "want", number(c->cmp.worst_want));
+    put(worst, "tolerance_ratio", number(c->cmp.worst_ratio));
+    put(e, "worst", worst);
+    json_object_array_add(outs, e);
+  }
+  put(o, "outputs", outs);
+  return o;
+}
+
+static json_object *ms_or_null(double ms) {
+  return ms >= 0 ? json_object_new_double(ms) : NULL;
+}
+
+enum ops_status ops_report_json_write(const char *path, const struct ops_report *r,
+                                      struct ops_diag *d) {
+  json_object *root = json_object_new_object();
+  if (root == NULL) return ops_fail(d, OPS_ERR_NO_MEMORY, "out of memory writing the report");
+  put(root, "schema_version", json_object_new_int(OPS_REPORT_SCHEMA_VERSION));
+  json_object *tool = json_object_new_object();
+  put(tool, "name", json_object_new_string("opscope"));
+  put(tool, "version", json_object_new_string(OPSCOPE_VERSION_STRING));
+  put(root, "tool", tool);
+  put(root, "command_line", string_or_null(r->command_line));
+  put(root, "model", model_json(r));
+  json_object *timing = json_object_new_object();
+  put(timing, "load_ms", ms_or_null(r->timing.load_ms));
+  put(timing, "plan_ms", ms_or_null(r->timing.plan_ms));
+  put(timing, "compile_ms", ms_or_null(r->timing.compile_ms));
+  put(timing, "run_ms", ms_or_null(r->timing.run_ms));
+  put(root, "timing", timing);
+  if (r->plan != NULL) put(root, "analysis", analysis_json(r));
+  if (r->verify != NULL) put(root, "verify", verify_json(r->verify));
+
+  enum ops_status status = OPS_OK;
+  const char *text = json_object_to_json_string_ext(
+      root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE);
+  FILE *f = fopen(path, "w");
+  if (f == NULL) {
+    status = ops_fail(d, OPS_ERR_IO, "%s: cannot write the report: %s", path, strerror(errno));
+  } else {
+    if (fputs(text, f) == EOF || fputc('\n', f) == EOF) {
+      status = ops_fail(d, OPS_ERR_IO, "%s: write failed: %s", path, strerror(errno));
+    }
+    if (fclose(f) != 0 && status == OPS_OK) {
+      status = ops_fail(d, OPS_ERR_IO, "%s: write failed: %s", path, strerror(errno));
+    }
+  }
+  json_object_put(root);
+  return status;
+}

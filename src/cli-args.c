@@ -1,0 +1,221 @@
+/* Command-line options and --help. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "src/cli.h"
+#include "src/size.h"
+
+void ops_cli_print_help(void) {
+  printf(
+      "usage: opscope -m MODEL [MODE...] [OPTIONS]\n"
+      "\n"
+      "opscope places every op of a neural-network model on an execution unit of this CPU,\n"
+      "says why when an op falls back, and runs and verifies the model.\n"
+      "\n"
+      "MODEL is a path to an .onnx file, a JSON IR file (.json with its .bin beside it),\n"
+      "or builtin:NAME (see --list-builtins).\n"
+      "\n"
+      "Modes (several may be given; --analyze is the default):\n"
+      "  --analyze              the compute plan: ops per unit, coverage, and every fallback\n"
+      "                         with its reason (-v adds the placement of every node)\n"
+      "  --verify DIR           run on DIR/input_K.pb (an ONNX test_data_set_N directory) and\n"
+      "                         compare with DIR/output_K.pb: |got-want| <= atol + rtol*|want|\n"
+      "  --export-ir FILE.json  write the model as JSON IR (FILE.bin holds the weights)\n"
+      "  --list-builtins        list the built-in models\n"
+      "\n"
+      "Options:\n"
+      "  -m, --model MODEL      the model to load\n"
+      "  -u, --unit UNIT        requested unit: scalar, simd, threads or all (default scalar);\n"
+      "                         ops the unit cannot run fall back threads -> simd -> scalar\n"
+      "  -o, --output FILE      also write a JSON report (docs/report.md)\n"
+      "      --rtol X           relative tolerance of --verify (default 1e-3)\n"
+      "      --atol X           absolute tolerance of --verify (default 1e-5)\n"
+      "      --input-shape NAME=DxDxD\n"
+      "                         fix the shape of a model input with symbolic dims (repeatable)\n"
+      "  -v, --verbose          more detail (the per-node plan)\n"
+      "  -q, --quiet            print only results and errors\n"
+      "  -h, --help             this help\n"
+      "  -V, --version          the version\n"
+      "\n"
+      "Exit codes: 0 success; 1 a verification failed; 2 usage error or bad input (unreadable,\n"
+      "malformed or unsupported model or data); 3 a CI gate was missed.\n");
+}
+
+static bool parse_double(const char *flag, const char *text, double *out) {
+  char *end;
+  errno = 0;
+  double v = strtod(text, &end);
+  if (errno != 0 || end == text || *end != '\0' || !(v >= 0.0)) {
+    fprintf(stderr, "opscope: %s: '%s' is not a non-negative number\n", flag, text);
+    return false;
+  }
+  *out = v;
+  return true;
+}
+
+/* NAME=1x3x224x224; NAME= alone gives a scalar (rank 0). */
+static bool parse_shape(const char *text, struct ops_cli_shape *out) {
+  const char *eq = strrchr(text, '=');
+  if (eq == NULL || eq == text) {
+    fprintf(stderr,
+            "opscope: --input-shape: expected NAME=DIMS (e.g. input=1x3x224x224), got '%s'\n",
+            text);
+    return false;
+  }
+  size_t n = (size_t)(eq - text);
+  if (n >= sizeof out->name) {
+    fprintf(stderr, "opscope: --input-shape: the name in '%s' is too long\n", text);
+    return false;
+  }
+  memcpy(out->name, text, n);
+  out->name[n] = '\0';
+  out->rank = 0;
+  const char *p = eq + 1;
+  while (*p) {
+    char *end;
+    errno = 0;
+    long long v = strtoll(p, &end, 10);
+    if (errno != 0 || end == p || v < 0 || out->rank >= 8 || (*end != 'x' && *end != '\0')) {
+      fprintf(stderr,
+              "opscope: --input-shape: bad dims in '%s' (expected up to 8 non-negative "
+              "integers joined by 'x')\n",
+              text);
+      return false;
+    }
+    out->dims[out->rank++] = v;
+    p = *end == 'x' ? end + 1 : end;
+  }
+  return true;
+}
+
+static char *join_argv(int argc, char **argv) {
+  size_t len = 1;
+  for (int i = 0; i < argc; i++)
+    len += strlen(argv[i]) + 1;
+  char *s = malloc(len);
+  if (s == NULL) return NULL;
+  s[0] = '\0';
+  size_t at = 0;
+  for (int i = 0; i < argc; i++) {
+    int w = snprintf(s + at, len - at, "%s%s", i ? " " : "", argv[i]);
+    if (w < 0) break;
+    at += (size_t)w;
+  }
+  return s;
+}
+
+enum {
+  OPT_VERIFY = 256,
+  OPT_ANALYZE,
+  OPT_EXPORT_IR,
+  OPT_LIST_BUILTINS,
+  OPT_RTOL,
+  OPT_ATOL,
+  OPT_INPUT_SHAPE
+};
+
+bool ops_cli_parse(int argc, char **argv, struct ops_cli_options *o) {
+  static const struct option longopts[] = {
+      {"model", required_argument, NULL, 'm'},
+      {"unit", required_argument, NULL, 'u'},
+      {"output", required_argument, NULL, 'o'},
+      {"verbose", no_argument, NULL, 'v'},
+      {"quiet", no_argument, NULL, 'q'},
+      {"help", no_argument, NULL, 'h'},
+      {"version", no_argument, NULL, 'V'},
+      {"analyze", no_argument, NULL, OPT_ANALYZE},
+      {"verify", required_argument, NULL, OPT_VERIFY},
+      {"export-ir", required_argument, NULL, OPT_EXPORT_IR},
+      {"list-builtins", no_argument, NULL, OPT_LIST_BUILTINS},
+      {"rtol", required_argument, NULL, OPT_RTOL},
+      {"atol", required_argument, NULL, OPT_ATOL},
+      {"input-shape", required_argument, NULL, OPT_INPUT_SHAPE},
+      {NULL, 0, NULL, 0},
+  };
+  memset(o, 0, sizeof *o);
+  o->unit = OPSCOPE_UNIT_SCALAR;
+  o->rtol = 1e-3;
+  o->atol = 1e-5;
+  o->command_line = join_argv(argc, argv);
+  opterr = 0;
+  int c;
+  while ((c = getopt_long(argc, argv, ":m:u:o:vqhV", longopts, NULL)) != -1) {
+    switch (c) {
+      case 'm':
+        o->model = optarg;
+        break;
+      case 'u':
+        o->unit = opscope_unit_parse(optarg);
+        if (o->unit < 0) {
+          fprintf(stderr, "opscope: -u: unknown unit '%s' (scalar, simd, threads, all)\n", optarg);
+          return false;
+        }
+        break;
+      case 'o':
+        o->report_path = optarg;
+        break;
+      case 'v':
+        o->verbose = true;
+        break;
+      case 'q':
+        o->quiet = true;
+        break;
+      case 'h':
+        o->help = true;
+        break;
+      case 'V':
+        o->version = true;
+        break;
+      case OPT_ANALYZE:
+        o->analyze = true;
+        break;
+      case OPT_VERIFY:
+        o->verify_dir = optarg;
+        break;
+      case OPT_EXPORT_IR:
+        o->export_ir = optarg;
+        break;
+      case OPT_LIST_BUILTINS:
+        o->list_builtins = true;
+        break;
+      case OPT_RTOL:
+        if (!parse_double("--rtol", optarg, &o->rtol)) return false;
+        break;
+      case OPT_ATOL:
+        if (!parse_double("--atol", optarg, &o->atol)) return false;
+        break;
+      case OPT_INPUT_SHAPE:
+        if (o->n_shapes >= OPS_CLI_MAX_SHAPES) {
+          fprintf(stderr, "opscope: at most %d --input-shape options\n", OPS_CLI_MAX_SHAPES);
+          return false;
+        }
+        if (!parse_shape(optarg, &o->shapes[o->n_shapes++])) return false;
+        break;
+      case ':':
+        fprintf(stderr, "opscope: %s needs a value (see --help)\n", argv[optind - 1]);
+        return false;
+      default:
+        fprintf(stderr, "opscope: unknown option '%s' (see --help)\n", argv[optind - 1]);
+        return false;
+    }
+  }
+  if (optind < argc) {
+    fprintf(stderr, "opscope: unexpected argument '%s' (the model goes after -m; see --help)\n",
+            argv[optind]);
+    return false;
+  }
+  if (!o->help && !o->version && !o->list_builtins && o->model == NULL) {
+    fprintf(stderr, "opscope: no model given: use -m MODEL (see --help)\n");
+    return false;
+  }
+  if (!o->verify_dir && !o->export_ir) o->analyze = true;
+  return true;
+}
+
+void ops_cli_options_done(struct ops_cli_options *o) {
+  free(o->command_line);
+  o->command_line = NULL;
+}

@@ -1,0 +1,27 @@
+/* The one place where library statuses become exit codes (STYLE.md §6). */
+#include <stdio.h>
+
+#include "src/cli.h"
+
+int ops_cli_exit_code(int status) {
+  switch (status) {
+    case OPSCOPE_OK:
+      return OPS_EXIT_OK;
+    case OPSCOPE_ERR_MISMATCH:
+      return OPS_EXIT_FAILED;
+    case OPSCOPE_ERR_BAD_INPUT:
+    case OPSCOPE_ERR_UNSUPPORTED:
+    case OPSCOPE_ERR_IO:
+    case OPSCOPE_ERR_NO_MEMORY:
+    case OPSCOPE_ERR_UNAVAILABLE:
+    case OPSCOPE_ERR_INTERNAL:
+    default:
+      return OPS_EXIT_BAD_INPUT;
+  }
+}
+
+int ops_cli_fail(int status, const char *message) {
+  fprintf(stderr, "opscope: %s%s\n", status == OPSCOPE_ERR_INTERNAL ? "internal error: " : "",
+          message);
+  return ops_cli_exit_code(status);
+}

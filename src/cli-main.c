@@ -1,0 +1,143 @@
+/*
+ * opscope's main: load the model, then run the requested modes in a fixed order
+ * (verify's test data first, since it fixes input shapes; then plan and compile; then analyze,
+ * verify, and the JSON report). The exit code is the worst of the modes'.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "profiler/clock.h"
+#include "src/api-impl.h"
+#include "src/cli.h"
+
+static double ms_since(uint64_t t0) {
+  return (double)(ops_clock_ns() - t0) / 1e6;
+}
+
+static int list_builtins(void) {
+  for (const char *const *name = opscope_builtin_names(); *name != NULL; name++) {
+    printf("builtin:%-18s %s\n", *name, opscope_builtin_describe(*name));
+  }
+  return OPS_EXIT_OK;
+}
+
+static int apply_input_shapes(struct ops_cli_session *s) {
+  char err[1024];
+  for (size_t i = 0; i < s->opts->n_shapes; i++) {
+    const struct ops_cli_shape *sh = &s->opts->shapes[i];
+    int st = opscope_model_set_input_shape(s->model, sh->name, sh->rank, sh->dims, err, sizeof err);
+    if (st != OPSCOPE_OK) return ops_cli_fail(st, err);
+  }
+  return OPS_EXIT_OK;
+}
+
+static int load(struct ops_cli_session *s) {
+  char err[1024];
+  uint64_t t0 = ops_clock_ns();
+  int st = opscope_model_load(s->opts->model, &s->model, err, sizeof err);
+  if (st != OPSCOPE_OK) return ops_cli_fail(st, err);
+  s->report.timing.load_ms = ms_since(t0);
+  s->report.graph = s->model->graph;
+  struct stat sb;
+  s->report.model_file_bytes = stat(s->opts->model, &sb) == 0 ? (long long)sb.st_size : -1;
+  return OPS_EXIT_OK;
+}
+
+/* Plans for the requested unit and, when every op can run somewhere, compiles. */
+static int plan_and_compile(struct ops_cli_session *s) {
+  char err[1024];
+  uint64_t t0 = ops_clock_ns();
+  int st = opscope_plan_new(s->model, s->opts->unit, &s->plan, err, sizeof err);
+  if (st != OPSCOPE_OK) return ops_cli_fail(st, err);
+  s->report.timing.plan_ms = ms_since(t0);
+  s->report.plan = s->plan->plan;
+  struct ops_plan_summary sum;
+  ops_plan_summarize(s->plan->plan, &sum);
+  if (sum.unsupported > 0) return OPS_EXIT_OK; /* analysis reports it; verify refuses below */
+  t0 = ops_clock_ns();
+  st = opscope_exec_new(s->plan, &s->exec, err, sizeof err);
+  if (st != OPSCOPE_OK) return ops_cli_fail(st, err);
+  s->report.timing.compile_ms = ms_since(t0);
+  s->report.arena_bytes = s->exec->exec->arena_bytes;
+  s->report.naive_bytes = s->exec->exec->naive_bytes;
+  return OPS_EXIT_OK;
+}
+
+static int worst(int a, int b) {
+  /* Bad input outranks a failed check, which outranks success; gates are reported last. */
+  static const int rank[] = {
+      [OPS_EXIT_OK] = 0, [OPS_EXIT_FAILED] = 1, [OPS_EXIT_GATE] = 2, [OPS_EXIT_BAD_INPUT] = 3};
+  return rank[b] > rank[a] ? b : a;
+}
+
+static int run(struct ops_cli_session *s) {
+  const struct ops_cli_options *o = s->opts;
+  int rc = load(s);
+  if (rc == OPS_EXIT_OK) rc = apply_input_shapes(s);
+  if (rc == OPS_EXIT_OK && o->verify_dir) rc = ops_cli_verify_prepare(s);
+  if (rc != OPS_EXIT_OK) return rc;
+  if (o->export_ir) {
+    char err[1024];
+    int st = opscope_model_export_ir(s->model, o->export_ir, err, sizeof err);
+    if (st != OPSCOPE_OK) return ops_cli_fail(st, err);
+    if (!o->quiet) printf("Wrote %s and its weights\n", o->export_ir);
+  }
+  if (!o->analyze && !o->verify_dir) return rc;
+  rc = plan_and_compile(s);
+  if (rc != OPS_EXIT_OK) return rc;
+  if (o->analyze) rc = worst(rc, ops_cli_analyze(s));
+  if (o->verify_dir) {
+    if (o->analyze) printf("\n");
+    if (s->exec == NULL) {
+      /* The plan holds an op no unit can run; name it rather than run a partial model. */
+      char err[1024];
+      int st = opscope_exec_new(s->plan, &s->exec, err, sizeof err);
+      return worst(rc, ops_cli_fail(st != OPSCOPE_OK ? st : OPSCOPE_ERR_INTERNAL, err));
+    }
+    uint64_t t0 = ops_clock_ns();
+    rc = worst(rc, ops_cli_verify(s));
+    s->report.timing.run_ms = ms_since(t0);
+  }
+  if (o->report_path) {
+    struct ops_diag d;
+    ops_diag_init(&d, NULL);
+    enum ops_status st = ops_report_json_write(o->report_path, &s->report, &d);
+    if (st != OPS_OK) rc = worst(rc, ops_cli_fail((int)st, d.msg));
+  }
+  return rc;
+}
+
+int main(int argc, char **argv) {
+  struct ops_cli_options opts;
+  if (!ops_cli_parse(argc, argv, &opts)) {
+    ops_cli_options_done(&opts);
+    return OPS_EXIT_BAD_INPUT;
+  }
+  int rc = OPS_EXIT_OK;
+  if (opts.help) {
+    ops_cli_print_help();
+  } else if (opts.version) {
+    printf("opscope %s\n", OPSCOPE_VERSION_STRING);
+  } else if (opts.list_builtins) {
+    rc = list_builtins();
+  } else {
+    struct ops_cli_session *s = calloc(1, sizeof *s);
+    if (s == NULL) {
+      rc = ops_cli_fail(OPSCOPE_ERR_NO_MEMORY, "out of memory");
+    } else {
+      s->opts = &opts;
+      s->report.command_line = opts.command_line;
+      s->report.timing = (struct ops_report_timing){-1, -1, -1, -1};
+      rc = run(s);
+      ops_cli_verify_done(s);
+      opscope_exec_free(s->exec);
+      opscope_plan_free(s->plan);
+      opscope_model_free(s->model);
+      free(s);
+    }
+  }
+  ops_cli_options_done(&opts);
+  return rc;
+}

@@ -1,0 +1,63 @@
+/*
+ * The executable plan: a compute plan lowered for running. Every non-constant node becomes a
+ * step with its kernel bound and its ops_kcall filled once; every activation gets a slice of one
+ * arena planned from liveness. A run is then a loop of kernel calls with no allocation.
+ *
+ * Stages are separate so each can be timed: ops_exec_new (bind + memory plan + allocate),
+ * ops_exec_set_input, ops_exec_run, ops_exec_tensor, ops_exec_free.
+ */
+#ifndef OPSCOPE_COMPILER_EXEC_H
+#define OPSCOPE_COMPILER_EXEC_H
+
+#include <stddef.h>
+
+#include "compiler/bind.h"
+#include "kernels/kernel.h"
+#include "planner/plan.h"
+#include "src/diag.h"
+#include "src/graph.h"
+
+struct ops_step {
+  int node;                /* index into graph->nodes */
+  int unit;                /* enum opscope_unit it runs on */
+  struct ops_binding bind; /* kernel and params */
+  struct ops_kcall call;   /* filled at compile time; points into the arrays below */
+  const void **in;         /* owned arrays backing `call` */
+  struct ops_kdims *in_dims;
+  int *in_dtype;
+  void **out;
+  struct ops_kdims *out_dims;
+  int *out_dtype;
+};
+
+struct ops_exec {
+  const struct ops_graph *graph; /* borrowed */
+  const struct ops_plan *plan;   /* borrowed */
+  struct ops_step *steps;        /* owned; n_steps entries in run order */
+  size_t n_steps;
+  unsigned char *arena; /* owned; arena_bytes bytes, OPS_MEM_ALIGN-aligned */
+  size_t arena_bytes;   /* after liveness-based reuse */
+  size_t naive_bytes;   /* the sum of all activation buffers, without reuse */
+  size_t scratch_bytes; /* largest scratch of any step; it lives at the arena's end */
+  void **tensor_data;   /* owned; per graph tensor, where its bytes are during a run
+                           (constant data, or a slice of the arena); NULL if unused */
+};
+
+/* Compiles `plan` (whose graph must outlive the result). Fails with OPS_ERR_UNSUPPORTED naming
+ * the node when a node has no unit or its kernel refuses its attributes. */
+enum ops_status ops_exec_new(const struct ops_plan *plan, struct ops_exec **out,
+                             struct ops_diag *d);
+void ops_exec_free(struct ops_exec *exec);
+
+/* Copies `nbytes` into graph input tensor `tensor`; the size must equal the input's byte size. */
+enum ops_status ops_exec_set_input(struct ops_exec *exec, int tensor, const void *data,
+                                   size_t nbytes, struct ops_diag *d);
+
+/* Runs every step once. Fails only on data a kernel could not check earlier (an out-of-range
+ * index), naming the node. */
+enum ops_status ops_exec_run(struct ops_exec *exec, struct ops_diag *d);
+
+/* Bytes of tensor `tensor` after a run (borrowed), or NULL when the plan does not keep it. */
+const void *ops_exec_tensor(const struct ops_exec *exec, int tensor);
+
+#endif /* OPSCOPE_COMPILER_EXEC_H */

@@ -1,0 +1,85 @@
+/*
+ * The compute plan: for every node, which unit runs it, with which kernel, and why it is not on
+ * the unit that was asked for. Built by ops_plan_new() from a validated, shape-inferred graph;
+ * consumed by the compiler (binding), reports and the CLI.
+ */
+#ifndef OPSCOPE_PLANNER_PLAN_H
+#define OPSCOPE_PLANNER_PLAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "kernels/registry.h"
+#include "opscope.h"
+#include "src/diag.h"
+#include "src/graph.h"
+
+enum ops_reason {
+#define OPS_REASON(name, code, hint) OPS_REASON_##name,
+#include "planner/reason-list.inc"
+#undef OPS_REASON
+  OPS_REASON_COUNT
+};
+
+/* The printed code of a reason ("NO_KERNEL"; "" for NONE) and its hint. */
+const char *ops_reason_code(enum ops_reason r);
+const char *ops_reason_hint(enum ops_reason r);
+
+#define OPS_PLAN_REASON_MAX 192
+
+/* How a node is counted in coverage (Core ML's compute plan counts constants apart). */
+enum ops_plan_kind {
+  OPS_PLAN_EXECUTABLE = 0, /* computes on tensor data at run time */
+  OPS_PLAN_METADATA,       /* only moves bytes or metadata (Reshape, Identity, ...) */
+  OPS_PLAN_CONSTANT,       /* every output is known at compile time: folded, never run */
+  OPS_PLAN_KIND_COUNT
+};
+
+struct ops_plan_node {
+  int node; /* index into graph->nodes */
+  enum ops_plan_kind kind;
+  int requested;                         /* enum opscope_unit, as asked */
+  int assigned;                          /* enum opscope_unit, or -1: no unit can run it (or
+                                            folded, for CONSTANT) */
+  const struct ops_kernel_entry *kernel; /* borrowed from the registry; NULL when unassigned */
+  enum ops_reason reason;                /* why not on the requested unit; NONE when it is */
+  char reason_text[OPS_PLAN_REASON_MAX]; /* the specific reason, "" for NONE */
+};
+
+struct ops_plan {
+  const struct ops_graph *graph; /* borrowed; must outlive the plan */
+  int requested;                 /* enum opscope_unit */
+  struct ops_plan_node *nodes;   /* owned; graph->n_nodes entries, in graph order */
+  size_t n_nodes;
+};
+
+/* Counts for reports. by_unit counts executable and metadata nodes that run on each unit. */
+struct ops_plan_summary {
+  size_t total;                     /* all nodes */
+  size_t executable;                /* OPS_PLAN_EXECUTABLE nodes */
+  size_t metadata;                  /* OPS_PLAN_METADATA nodes */
+  size_t constant;                  /* OPS_PLAN_CONSTANT nodes */
+  size_t by_unit[OPSCOPE_UNIT_ALL]; /* executable nodes placed on each unit */
+  size_t fallbacks;                 /* executable or metadata nodes not on the request */
+  size_t unsupported;               /* nodes no unit can run */
+  double coverage_pct;              /* executable nodes on the requested unit, percent;
+                                       for `all`, on the unit of their lowest cost */
+};
+
+/* Places each node of `g` (validated and shape-inferred) for `requested` (enum opscope_unit).
+ * A node no unit can run is kept with assigned -1 and its reason: the plan still describes the
+ * model, and the compiler refuses it. Fails only on bad arguments or memory. */
+enum ops_status ops_plan_new(const struct ops_graph *g, int requested, struct ops_plan **out,
+                             struct ops_diag *d);
+void ops_plan_free(struct ops_plan *plan);
+
+void ops_plan_summarize(const struct ops_plan *plan, struct ops_plan_summary *out);
+
+/* True when the node's assigned unit differs from the one asked for (never for `all`). */
+bool ops_plan_node_is_fallback(const struct ops_plan *plan, const struct ops_plan_node *pn);
+
+/* Placement of one node (planner/place.c): fills assigned, kernel, reason and reason_text. */
+void ops_place_node(const struct ops_graph *g, const struct ops_node *node, int requested,
+                    struct ops_plan_node *out);
+
+#endif /* OPSCOPE_PLANNER_PLAN_H */

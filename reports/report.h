@@ -1,0 +1,68 @@
+/*
+ * What a report is made of: pointers to the data objects the other stages produced. Reports
+ * only format them (STYLE.md §1): they never run kernels or read files other than to write.
+ */
+#ifndef OPSCOPE_REPORTS_REPORT_H
+#define OPSCOPE_REPORTS_REPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "planner/plan.h"
+#include "profiler/compare.h"
+#include "src/diag.h"
+#include "src/graph.h"
+
+/* Version of the JSON report's schema (docs/report.md). Bump on any incompatible change. */
+#define OPS_REPORT_SCHEMA_VERSION 1
+
+/* One output checked by --verify. */
+struct ops_report_check {
+  const char *name;       /* output name */
+  int dtype;              /* opscope_dtype of the model's output */
+  struct ops_shape shape; /* the model's output shape */
+  struct ops_compare_result cmp;
+  bool pass;
+};
+
+struct ops_report_verify {
+  const char *dir; /* the test data directory */
+  int unit;        /* the requested unit it ran on */
+  double rtol, atol;
+  const struct ops_report_check *checks; /* n_checks entries */
+  size_t n_checks;
+  bool pass;
+};
+
+/* Time of each stage, in milliseconds; negative when the stage did not run. */
+struct ops_report_timing {
+  double load_ms;
+  double plan_ms;
+  double compile_ms;
+  double run_ms;
+};
+
+struct ops_report {
+  const char *command_line;      /* as typed, for the record */
+  const struct ops_graph *graph; /* required */
+  long long model_file_bytes;    /* -1 for built-in models */
+  const struct ops_plan *plan;   /* NULL when the model was not planned */
+  size_t arena_bytes;            /* 0 when not compiled */
+  size_t naive_bytes;
+  const struct ops_report_verify *verify; /* NULL without --verify */
+  struct ops_report_timing timing;
+};
+
+/* The compute-plan summary of --analyze: counts per kind and unit, coverage, and the fallback
+ * list; with `per_node`, every node's placement too. */
+void ops_report_analysis_text(FILE *f, const struct ops_report *r, bool per_node);
+
+/* The result of --verify, one line per output with its worst element. */
+void ops_report_verify_text(FILE *f, const struct ops_report *r);
+
+/* Writes the JSON report (schema OPS_REPORT_SCHEMA_VERSION) to `path`. */
+enum ops_status ops_report_json_write(const char *path, const struct ops_report *r,
+                                      struct ops_diag *d);
+
+#endif /* OPSCOPE_REPORTS_REPORT_H */

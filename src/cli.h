@@ -1,0 +1,88 @@
+/*
+ * The command-line front end: options, modes and the mapping of statuses to exit codes.
+ * The CLI is a thin layer: it drives the stages through the public API (include/opscope.h) and
+ * hands what they produced to reports/.
+ */
+#ifndef OPSCOPE_SRC_CLI_H
+#define OPSCOPE_SRC_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "opscope.h"
+#include "reports/report.h"
+
+/* Exit codes (DESIGN.md). */
+enum ops_cli_exit {
+  OPS_EXIT_OK = 0,        /* success */
+  OPS_EXIT_FAILED = 1,    /* a test, comparison or verification failed */
+  OPS_EXIT_BAD_INPUT = 2, /* usage error, or an unreadable, malformed or unsupported model */
+  OPS_EXIT_GATE = 3,      /* a CI gate was missed */
+};
+
+#define OPS_CLI_MAX_SHAPES 16
+
+struct ops_cli_shape {
+  char name[256];
+  int rank;
+  int64_t dims[8];
+};
+
+struct ops_cli_options {
+  const char *model;       /* -m */
+  int unit;                /* -u, enum opscope_unit */
+  bool analyze;            /* --analyze */
+  const char *verify_dir;  /* --verify DIR */
+  const char *export_ir;   /* --export-ir FILE */
+  const char *report_path; /* -o FILE */
+  double rtol, atol;
+  bool verbose, quiet;
+  bool list_builtins, help, version;
+  struct ops_cli_shape shapes[OPS_CLI_MAX_SHAPES]; /* --input-shape */
+  size_t n_shapes;
+  char *command_line; /* owned: argv joined, for the report */
+};
+
+/* Parses argv into `o`. On a usage error prints the problem to stderr and returns false. */
+bool ops_cli_parse(int argc, char **argv, struct ops_cli_options *o);
+void ops_cli_options_done(struct ops_cli_options *o);
+void ops_cli_print_help(void);
+
+/* The exit code for a library status (OPSCOPE_* code). */
+int ops_cli_exit_code(int status);
+
+/* Prints "opscope: MESSAGE" to stderr and returns the exit code for `status`. */
+int ops_cli_fail(int status, const char *message);
+
+#define OPS_CLI_MAX_TENSORS 64
+
+/* The test data of --verify and the result of comparing with it. */
+struct ops_cli_verify_state {
+  struct opscope_tensor inputs[OPS_CLI_MAX_TENSORS]; /* owned */
+  size_t n_inputs;
+  struct opscope_tensor outputs[OPS_CLI_MAX_TENSORS]; /* owned */
+  size_t n_outputs;
+  struct ops_report_check checks[OPS_CLI_MAX_TENSORS];
+  struct ops_report_verify result;
+};
+
+/* State shared by the modes of one invocation. */
+struct ops_cli_session {
+  const struct ops_cli_options *opts;
+  opscope_model_t *model; /* owned */
+  opscope_plan_t *plan;   /* owned */
+  opscope_exec_t *exec;   /* owned */
+  struct ops_report report;
+  struct ops_cli_verify_state verify;
+};
+
+/* Modes. Each returns an exit code. */
+int ops_cli_analyze(struct ops_cli_session *s);
+/* Loads the test data and fixes the model's input shapes from it (before planning). */
+int ops_cli_verify_prepare(struct ops_cli_session *s);
+/* Runs the compiled model on the test inputs and compares the outputs. */
+int ops_cli_verify(struct ops_cli_session *s);
+void ops_cli_verify_done(struct ops_cli_session *s);
+
+#endif /* OPSCOPE_SRC_CLI_H */
