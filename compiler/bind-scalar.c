@@ -1,0 +1,1321 @@
+/*
+ * Binding nodes to the scalar unit: pick the kernel from the registry, check everything the
+ * kernel relies on, and fill its params (kernels/params.h).
+ *
+ * The kernels trust their params and dims completely (they never re-check, STYLE.md §6), so
+ * this file is where a hostile or inconsistent model is stopped: attribute counts and ranges,
+ * ranks, channel and group arithmetic, constant inputs (Slice starts, ReduceMean axes, ...),
+ * and the output dims, which are recomputed from the inputs and compared with the inferred
+ * ones so a kernel never writes past its output. Arithmetic on values read from the model is
+ * overflow-checked. Every message names the node and op.
+ *
+ * Adding an op: a bind_<op> function that fills its params, and a case in ops_bind_scalar.
+ */
+#include "compiler/bind.h"
+
+#include <float.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kernels/params.h"
+#include "opscope.h"
+#include "src/size.h"
+
+/* Pads, strides, dilations and kernel sizes above this are refused: no real model comes near
+ * it, and it keeps every window computation far from int64 overflow. */
+#define ATTR_LIMIT (INT64_C(1) << 31)
+
+struct bind_ctx {
+  const struct ops_graph *g;
+  const struct ops_node *node;
+  struct ops_diag *d;
+};
+
+static enum ops_status node_fail(const struct bind_ctx *c, enum ops_status st, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static enum ops_status node_fail(const struct bind_ctx *c, enum ops_status st, const char *fmt,
+                                 ...) {
+  char text[OPS_DIAG_MAX];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(text, sizeof text, fmt, ap);
+  va_end(ap);
+  return ops_fail(c->d, st, "node '%s' (%s): %s", c->node->name, c->node->op_type, text);
+}
+
+/* True when the model declares an opset older than `version`. An undeclared opset (0, from
+ * the JSON IR or a built-in model) reads as the newest form. */
+static bool opset_before(const struct bind_ctx *c, int64_t version) {
+  return c->g->opset > 0 && c->g->opset < version;
+}
+
+static const struct ops_tensor *in_t(const struct bind_ctx *c, int i) {
+  return ops_node_input(c->g, c->node, i);
+}
+
+static const struct ops_tensor *out_t(const struct bind_ctx *c, int i) {
+  if (i < 0 || i >= c->node->n_outputs || c->node->outputs[i] < 0) return NULL;
+  return &c->g->tensors[c->node->outputs[i]];
+}
+
+static enum ops_status need_in(const struct bind_ctx *c, int i, const char *role,
+                               const struct ops_tensor **t) {
+  *t = in_t(c, i);
+  if (*t == NULL) return node_fail(c, OPS_ERR_BAD_INPUT, "input %d (%s) is missing", i, role);
+  return OPS_OK;
+}
+
+static enum ops_status need_dtype(const struct bind_ctx *c, const struct ops_tensor *t,
+                                  enum ops_dtype want) {
+  if (t->dtype == want) return OPS_OK;
+  return node_fail(c, OPS_ERR_BAD_INPUT, "tensor '%s' is %s, expected %s", t->name,
+                   ops_dtype_name(t->dtype), ops_dtype_name(want));
+}
+
+static enum ops_status need_rank(const struct bind_ctx *c, const struct ops_tensor *t, int rank,
+                                 const char *what) {
+  if (t->shape.rank == rank) return OPS_OK;
+  return node_fail(c, OPS_ERR_BAD_INPUT, "tensor '%s' has rank %d, expected %d (%s)", t->name,
+                   t->shape.rank, rank, what);
+}
+
+/* Output `y` must have exactly `rank` dims equal to `dims`. */
+static enum ops_status expect_dims(const struct bind_ctx *c, const struct ops_tensor *y, int rank,
+                                   const int64_t *dims) {
+  struct ops_shape want = ops_shape_make(rank, dims);
+  if (ops_shape_equal(&y->shape, &want)) return OPS_OK;
+  char have_s[160], want_s[160];
+  return node_fail(c, OPS_ERR_BAD_INPUT, "output '%s' has shape %s, expected %s", y->name,
+                   ops_shape_format(&y->shape, have_s, sizeof have_s),
+                   ops_shape_format(&want, want_s, sizeof want_s));
+}
+
+static enum ops_status expect_same_dims(const struct bind_ctx *c, const struct ops_tensor *y,
+                                        const struct ops_tensor *x) {
+  return expect_dims(c, y, x->shape.rank, x->shape.dims);
+}
+
+/* Every present input and output: a dtype a kernel can move, a known shape within the kernels'
+ * rank, and a byte size that fits in memory. */
+static enum ops_status check_tensors(const struct bind_ctx *c) {
+  for (int k = 0; k < c->node->n_inputs + c->node->n_outputs; k++) {
+    bool is_in = k < c->node->n_inputs;
+    int i = is_in ? k : k - c->node->n_inputs;
+    const struct ops_tensor *t = is_in ? in_t(c, i) : out_t(c, i);
+    if (t == NULL) continue;
+    const char *role = is_in ? "input" : "output";
+    if (t->dtype == OPS_DTYPE_UNDEFINED || !ops_shape_is_known(&t->shape)) {
+      return node_fail(c, OPS_ERR_UNSUPPORTED,
+                       "the dtype or shape of %s %d '%s' is not known when binding", role, i,
+                       t->name);
+    }
+    /* Strings, and any dtype without a fixed element size, have no kernels. */
+    if (ops_dtype_size(t->dtype) == 0) {
+      return node_fail(c, OPS_ERR_UNSUPPORTED,
+                       "%s %d '%s' is a %s tensor, which no kernel supports", role, i, t->name,
+                       ops_dtype_name(t->dtype));
+    }
+    if (t->shape.rank > OPS_KMAX_RANK) {
+      return node_fail(c, OPS_ERR_UNSUPPORTED,
+                       "%s %d '%s' has rank %d, more than the %d kernels support", role, i, t->name,
+                       t->shape.rank, OPS_KMAX_RANK);
+    }
+    size_t bytes;
+    if (!ops_tensor_byte_size(t, &bytes)) {
+      char s[160];
+      return node_fail(c, OPS_ERR_BAD_INPUT, "%s %d '%s' of shape %s is too large to address", role,
+                       i, t->name, ops_shape_format(&t->shape, s, sizeof s));
+    }
+  }
+  if (out_t(c, 0) == NULL) return node_fail(c, OPS_ERR_BAD_INPUT, "output 0 is missing");
+  return OPS_OK;
+}
+
+/* Refuses present outputs at index `n` and above, which the kernel does not write. */
+static enum ops_status only_outputs(const struct bind_ctx *c, int n, const char *why) {
+  for (int i = n; i < c->node->n_outputs; i++) {
+    const struct ops_tensor *t = out_t(c, i);
+    if (t != NULL) {
+      return node_fail(c, OPS_ERR_UNSUPPORTED, "output %d '%s' is not supported (%s)", i, t->name,
+                       why);
+    }
+  }
+  return OPS_OK;
+}
+
+static void *new_params(const struct bind_ctx *c, size_t size, enum ops_status *st) {
+  void *p = ops_calloc_array(1, size);
+  *st = p == NULL ? node_fail(c, OPS_ERR_NO_MEMORY, "out of memory for kernel params") : OPS_OK;
+  return p;
+}
+
+/* Normalizes `axis` against `rank` (ONNX allows [-rank, rank)); `what` names the attribute. */
+static enum ops_status norm_axis(const struct bind_ctx *c, int64_t axis, int rank, const char *what,
+                                 int *out) {
+  if (axis < -(int64_t)rank || axis >= rank) {
+    return node_fail(c, OPS_ERR_BAD_INPUT, "%s %" PRId64 " is out of range for rank %d", what, axis,
+                     rank);
+  }
+  *out = (int)(axis < 0 ? axis + rank : axis);
+  return OPS_OK;
+}
+
+/* INTS attribute `name` into out[0..n): absent gives `dflt` everywhere; present must have n
+ * entries in [lo, hi). */
+static enum ops_status ints_attr(const struct bind_ctx *c, const char *name, size_t n, int64_t dflt,
+                                 int64_t lo, int64_t hi, int64_t *out) {
+  const int64_t *v;
+  size_t count;
+  enum ops_status st = ops_node_attr_ints(c->node, name, &v, &count, c->d);
+  if (st != OPS_OK) return st;
+  if (v == NULL) {
+    for (size_t i = 0; i < n; i++)
+      out[i] = dflt;
+    return OPS_OK;
+  }
+  if (count != n) {
+    return node_fail(c, OPS_ERR_BAD_INPUT, "attribute '%s' has %zu values, expected %zu", name,
+                     count, n);
+  }
+  for (size_t i = 0; i < n; i++) {
+    if (v[i] < lo || v[i] >= hi) {
+      return node_fail(c, OPS_ERR_BAD_INPUT,
+                       "attribute '%s' value %" PRId64 " is out of range [%" PRId64 ", %" PRId64
+                       ")",
+                       name, v[i], lo, hi);
+    }
+    out[i] = v[i];
+  }
+  return OPS_OK;
+}
+
+/* ---- conv and pool windows ---- */
+
+/* What conv and pool share: per spatial dim, the window and how it is padded. */
+struct window {
+  int spatial;
+  int64_t kernel[OPS_KMAX_SPATIAL];
+  int64_t strides[OPS_KMAX_SPATIAL];
+  int64_t dilations[OPS_KMAX_SPATIAL];
+  int64_t pads_begin[OPS_KMAX_SPATIAL];
+  int64_t pads_end[OPS_KMAX_SPATIAL];
+};
+
+/* Reads strides, dilations (when `has_dilations`), pads and auto_pad, and resolves the pads
+ * per side. SAME_UPPER/SAME_LOWER take the output size from Y (shape inference made it
+ * ceil(in / stride)) and pad the difference, the odd element at the end or the beginning. */
+static enum ops_status read_window(const struct bind_ctx *c, const struct ops_tensor *x,
+                                   const struct ops_tensor *y, bool has_dilations,
+                                   struct window *w) {
+  int ns = w->spatial;
+  enum ops_status st = ints_attr(c, "strides", (size_t)ns, 1, 1, ATTR_LIMIT, w->strides);
+  if (st != OPS_OK) return st;
+  if (has_dilations) {
+    st = ints_attr(c, "dilations", (size_t)ns, 1, 1, ATTR_LIMIT, w->dilations);
+    if (st != OPS_OK) return st;
+  } else {
+    for (int s = 0; s < ns; s++)
+      w->dilations[s] = 1;
+  }
+  int64_t pads[2 * OPS_KMAX_SPATIAL];
+  st = ints_attr(c, "pads", 2 * (size_t)ns, 0, 0, ATTR_LIMIT, pads);
+  if (st != OPS_OK) return st;
+  const char *auto_pad;
+  st = ops_node_attr_string(c->node, "auto_pad", "NOTSET", &auto_pad, c->d);
+  if (st != OPS_OK) return st;
+
+  bool same_upper = strcmp(auto_pad, "SAME_UPPER") == 0;
+  bool same_lower = strcmp(auto_pad, "SAME_LOWER") == 0;
+  bool valid = strcmp(auto_pad, "VALID") == 0;
+  if (!same_upper && !same_lower && !valid && strcmp(auto_pad, "NOTSET") != 0) {
+    return node_fail(c, OPS_ERR_BAD_INPUT,
+                     "auto_pad '%s' is not one of NOTSET, SAME_UPPER, SAME_LOWER, VALID", auto_pad);
+  }
+  for (int s = 0; s < ns; s++) {
+    if (!same_upper && !same_lower && !valid) {
+      w->pads_begin[s] = pads[s];
+      w->pads_end[s] = pads[ns + s];
+      continue;
+    }
+    /* The spec forbids explicit pads with auto_pad; like ONNX Runtime (and shape inference),
+     * auto_pad decides and the pads are ignored. */
+    w->pads_begin[s] = w->pads_end[s] = 0;
+    if (valid) continue;
+    /* (out - 1) * stride + (kernel - 1) * dilation + 1 - in, all operands bounded above. */
+    int64_t in = x->shape.dims[2 + s], out = y->shape.dims[2 + s];
+    int64_t reach, extent;
+    if (out < 1 || !ops_mul_i64(out - 1, w->strides[s], &reach) ||
+        !ops_mul_i64(w->kernel[s] - 1, w->dilations[s], &extent) ||
+        __builtin_add_overflow(reach, extent + 1, &reach)) {
+      return node_fail(c, OPS_ERR_BAD_INPUT, "cannot resolve auto_pad %s on spatial dim %d",
+                       auto_pad, s);
+    }
+    int64_t total = reach > in ? reach - in : 0;
+    int64_t small = total / 2, large = total - total / 2;
+    w->pads_begin[s] = same_upper ? small : large;
+    w->pads_end[s] = same_upper ? large : small;
+  }
+  return OPS_OK;
+}
+
+/* Output size of spatial dim s for input size `in`: floor (or ceil) of
+ * (in + pads - extent) / stride, plus 1; false when the window does not fit at all. */
+static bool window_out(const struct window *w, int s, int64_t in, bool ceil_mode, int64_t *out) {
+  int64_t extent;
+  if (!ops_mul_i64(w->kernel[s] - 1, w->dilations[s], &extent)) return false;
+  extent += 1;
+  int64_t span = in + w->pads_begin[s] + w->pads_end[s] - extent;
+  if (span < 0) return false;
+  *out = span / w->strides[s] + 1;
+  if (ceil_mode && span % w->strides[s] != 0) *out += 1;
+  return true;
+}
+
+/* Window o of spatial dim s starts at o * stride - pad_begin; true when one of its taps lands
+ * inside [0, in). */
+static bool window_hits(const struct window *w, int s, int64_t o, int64_t in) {
+  int64_t start = o * w->strides[s] - w->pads_begin[s];
+  /* The first tap at or after index 0, then whether it is still before the end. */
+  int64_t k = start >= 0 ? 0 : (-start + w->dilations[s] - 1) / w->dilations[s];
+  return k < w->kernel[s] && start + k * w->dilations[s] < in;
+}
+
+/* Most windows a layer may have on one dim when a dilation larger than the input makes each
+ * window's hit depend on where its taps fall (checked one by one). */
+#define SCAN_LIMIT (INT64_C(1) << 20)
+
+/* Checks Y's spatial dims against the window. With ceil_mode, both the plain ceil and the
+ * ONNX Runtime / PyTorch form (which drops a last window starting past the input and its begin
+ * padding) are accepted. Every window must have a tap inside the input, so no kernel ever
+ * averages or maxes over nothing. */
+static enum ops_status check_window_out(const struct bind_ctx *c, const struct ops_tensor *x,
+                                        const struct ops_tensor *y, const struct window *w,
+                                        bool ceil_mode) {
+  int64_t y_numel;
+  if (!ops_tensor_numel(y, &y_numel)) y_numel = 0;
+  for (int s = 0; s < w->spatial; s++) {
+    int64_t in = x->shape.dims[2 + s], have = y->shape.dims[2 + s], want, last;
+    if (!window_out(w, s, in, ceil_mode, &want) || !ops_mul_i64(want - 1, w->strides[s], &last)) {
+      return node_fail(c, OPS_ERR_BAD_INPUT,
+                       "the window (kernel %" PRId64 ", dilation %" PRId64
+                       ") does not fit spatial dim %d of size %" PRId64 " with pads %" PRId64
+                       "+%" PRId64,
+                       w->kernel[s], w->dilations[s], s, in, w->pads_begin[s], w->pads_end[s]);
+    }
+    bool ok = have == want;
+    if (!ok && ceil_mode && want > 1 && last >= in + w->pads_begin[s]) ok = have == want - 1;
+    /* auto_pad's formulas (and ONNX's shape inference with them) ignore ceil_mode. The output
+     * dims only choose how many windows run, each computed the same way, so floor is safe. */
+    int64_t floor_want;
+    if (!ok && ceil_mode && window_out(w, s, in, false, &floor_want)) ok = have == floor_want;
+    if (!ok) {
+      return node_fail(c, OPS_ERR_BAD_INPUT,
+                       "output '%s' has %" PRId64 " positions on spatial dim %d, expected %" PRId64,
+                       y->name, have, s, want);
+    }
+    /* An empty Y has no windows (and its other dims may be anything). */
+    if (y_numel == 0) continue;
+    if (w->dilations[s] <= in) {
+      /* Taps at most `in` apart cannot step over the input, so a window misses it only when it
+       * ends before 0 or starts past the end; window starts grow with o, so the first and the
+       * last window decide. */
+      if (!window_hits(w, s, 0, in) || !window_hits(w, s, have - 1, in)) {
+        return node_fail(c, OPS_ERR_UNSUPPORTED, "a window of spatial dim %d covers only padding",
+                         s);
+      }
+      continue;
+    }
+    if (have > SCAN_LIMIT) {
+      return node_fail(c, OPS_ERR_UNSUPPORTED,
+                       "dilation %" PRId64 " exceeds input size %" PRId64
+                       " on spatial dim %d with %" PRId64 " windows",
+                       w->dilations[s], in, s, have);
+    }
+    for (int64_t o = 0; o < have; o++) {
+      if (!window_hits(w, s, o, in)) {
+        return node_fail(c, OPS_ERR_UNSUPPORTED,
+                         "window %" PRId64 " of spatial dim %d covers only padding", o, s);
+      }
+    }
+  }
+  return OPS_OK;
+}
+
+/* ---- per op ---- */
+
+static enum ops_status bind_conv(const struct bind_ctx *c, void **params) {
+  const struct ops_tensor *x, *w;
+  const struct ops_tensor *b = in_t(c, 2), *y = out_t(c, 0);
+  enum ops_status st;
+  if ((st = need_in(c, 0, "X", &x)) != OPS_OK) return st;
+  if ((st = need_in(c, 1, "W", &w)) != OPS_OK) return st;
+  if ((st = need_dtype(c, w, OPS_DTYPE_F32)) != OPS_OK) return st;
+  if (b != NULL && (st = need_dtype(c, b, OPS_DTYPE_F32)) != OPS_OK) return st;
+  if ((st = need_dtype(c, y, OPS_DTYPE_F32)) != OPS_OK) return st;
+  int rank = x->shape.rank;
+  if (rank < 3) {
+    return node_fail(c, OPS_ERR_BAD_INPUT,
+                     "input '%s' has rank %d, expected at least 3 (N, C, spatial dims)", x->name,
+                     rank);
+  }
+  if ((st = need_rank(c, w, rank, "M, C/group, kernel dims")) != OPS_OK) return st;
+  int ns = rank - 2;
+  int64_t group;
+  if ((st = ops_node_attr_int(c->node, "group", 1, &group, c->d)) != OPS_OK) return st;
+  int64_t channels = x->shape.dims[1], m_out = w->shape.dims[0];
+  if (group < 1 || channels % group != 0) {
+    return node_fail(c, OPS_ERR_BAD_INPUT,
+                     "group %" PRId64 " does not divide the %" PRId64 " input channels", group,
+                     channels);
+  }
+  if (w->shape.dims[1] != channels / group) {
+    return node_fail(c, OPS_ERR_BAD_INPUT,
+                     "weight '%s' has %" PRId64 " channels per group, expected %" PRId64
+                     " (%" PRId64 " input channels / group %" PRId64 ")",
+                     w->name, w->shape.dims[1], channels / group, channels, group);
+  }
+  if (m_out % group != 0) {
+    return node_fail(c, OPS_ERR_BAD_INPUT,
+                     "group %" PRId64 " does not divide the %" PRId64 " output channels", group,
+                     m_out);
+  }
+  if (b != NULL && (b->shape.rank != 1 || b->shape.dims[0] != m_out)) {
+    char s[160];
+    return node_fail(c, OPS_ERR_BAD_INPUT, "bias '%s' has shape %s, expected [%" PRId64 "]",
+                     b->name, ops_shape_format(&b->shape, s, sizeof s), m_out);
+  }
+
+  struct window win = {.spatial = ns};
+  for (int s = 0; s < ns; s++)
+    win.kernel[s] = w->shape.dims[2 + s];
+  const int64_t *ks;
+  size_t n_ks;
+  if ((st = ops_node_attr_ints(c->node, "kernel_shape", &ks, &n_ks, c->d)) != OPS_OK) return st;
+  if (ks != NULL) {
+    bool agree = n_ks == (size_t)ns;
+    for (int s = 0; agree && s < ns; s++)
+      agree = ks[s] == win.kernel[s];
+    if (!agree) {
+      char s_w[160];
+      return node_fail(c, OPS_ERR_BAD_INPUT,
+                       "attribute 'kernel_shape' (%zu values) disagrees with weight '%s' %s", n_ks,
+                       w->name, ops_shape_format(&w->shape, s_w, sizeof s_w));
+    }
+  }
+  for (int s = 0; s < ns; s++) {
+    if (win.kernel[s] < 1 || win.kernel[s] >= ATTR_LIMIT) {
+      return node_fail(c, OPS_ERR_BAD_INPUT, "weight '%s' has kernel size %" PRId64 " on dim %d",
+                       w->name, win.kernel[s], 2 + s);
+    }
+  }
+  if ((st = need_rank(c, y, rank, "N, M, spatial dims")) != OPS_OK) return st;
+  if ((st = read_window(c, x, y, true, &win)) != OPS_OK) return st;
+
+  int64_t want[OPS_MAX_RANK] = {x->shape.dims[0], m_out};
+  for (int s = 0; s < ns; s++) {
+    if (!window_out(&win, s, x->shape.dims[2 + s], false, &want[2 + s])) {
+      return node_fail(c, OPS_ERR_BAD_INPUT,
+                       "the kernel does not fit spatial dim %d of input '%s' (size %" PRId64
+                       " with pads %" PRId64 "+%" PRId64 ")",
+                       s, x->name, x->shape.dims[2 + s], win.pads_begin[s], win.pads_end[s]);
+    }
+  }
+  if ((st = expect_dims(c, y, rank, want)) != OPS_OK) return st;
+
+  struct ops_conv_params *p = new_params(c, sizeof *p, &st);
+  if (p == NULL) return st;
+  p->spatial = ns;
+  p->group = group;
+  for (int s = 0; s < ns; s++) {
+    p->strides[s] = win.strides[s];
+    p->dilations[s] = win.dilations[s];
+    p->pads_begin[s] = win.pads_begin[s];
+    p->pads_end[s] = win.pads_end[s];
+  }
+  *params = p;
+  return OPS_OK;
+}
+
+static enum ops_status bind_pool(const struct bind_ctx *c, bool average, void **params) {
+  const struct ops_tensor *x = in_t(c, 0), *y = out_t(c, 0);
+  enum ops_status st;
+  st = only_outputs(c, 1, average ? "the op has one output" : "MaxPool's Indices output");
+  if (st != OPS_OK) return st;
+  if ((st = need_dtype(c, y, OPS_DTYPE_F32)) != OPS_OK) return st;
+  int rank = x->shape.rank;
+  if (rank < 3) {
+    return node_fail(c, OPS_ERR_BAD_INPUT,
+                     "input '%s' has rank %d, expected at least 3 (N, C, spatial dims)", x->name,
+                     rank);
+  }
+  if ((st = need_rank(c, y, rank, "N, C, spatial dims")) != OPS_OK) return st;
+  int ns = rank - 2;
+  struct window win = {.spatial = ns};
+  if (ops_node_attr(c->node, "kernel_shape") == NULL) {
+    return node_fail(c, OPS_ERR_BAD_INPUT, "attribute 'kernel_shape' is required");
+  }
+  if ((st = ints_attr(c, "kernel_shape", (size_t)ns, 1, 1, ATTR_LIMIT, win.kernel)) != OPS_OK) {
+    return st;
+  }
+  /* AveragePool has dilations since opset 19; before that the attribute is simply absent. */
+  if ((st = read_window(c, x, y, true, &win)) != OPS_OK) return st;
+  int64_t ceil_mode = 0, count_include_pad = 0;
+  if ((st = ops_node_attr_int(c->node, "ceil_mode", 0, &ceil_mode, c->d)) != OPS_OK) return st;
+  if (average) {
+    st = ops_node_attr_int(c->node, "count_include_pad", 0, &count_include_pad, c->d);
+    if (st != OPS_OK) return st;
+  }
+  if (y->shape.dims[0] != x->shape.dims[0] || y->shape.dims[1] != x->shape.dims[1]) {
+    return node_fail(
+        c, OPS_ERR_BAD_INPUT,
+        "output '%s' has N, C = %" PRId64 ", %" PRId64 ", expected %" PRId64 ", %" PRId64, y->name,
+        y->shape.dims[0], y->shape.dims[1], x->shape.dims[0], x->shape.dims[1]);
+  }
+  if ((st = check_window_out(c, x, y, &win, ceil_mode != 0)) != OPS_OK) return st;
+
+  struct ops_pool_params *p = new_params(c, sizeof *p, &st);
+  if (p == NULL) return st;
+  p->spatial = ns;
+  for (int s = 0; s < ns; s++) {
+    p->kernel[s] = win.kernel[s];
+    p->strides[s] = win.strides[s];
+    p->dilations[s] = win.dilations[s];
+    p->pads_begin[s] = win.pads_begin[s];
+    p->pads_end[s] = win.pads_end[s];
+  }
+  p->count_include_pad = count_include_pad != 0;
+  *params = p;
+  return OPS_OK;
+}
+
+static enum ops_status bind_global_average_pool(const struct bind_ctx *c) {
+  const struct ops_tensor *x = in_t(c, 0), *y = out_t(c, 0);
+  enum ops_status st;
+  if ((st = need_dtype(c, y, OPS_DTYPE_F32)) != OPS_OK) return st;
+  if (x->shape.rank < 2) {
+    return node_fail(c, OPS_ERR_BAD_INPUT, "input '%s' has rank %d, expected at least 2 (N, C)",
+                     x->name, x->shape.rank);
+  }
+  int64_t want[OPS_MAX_RANK];
+  for (int i = 0; i < x->shape.rank; i++)
+    want[i] = i < 2 ? x->shape.dims[i] : 1;
+  return expect_dims(c, y, x->shape.rank, want);
+}
+
+static enum ops_status bind_gemm(const struct bind_ctx *c, void **params) {
+  const struct ops_tensor *a = in_t(c, 0), *b, *cc = in_t(c, 2), *y = out_t(c, 0);
+  enum ops_status st;
+  if ((st = need_in(c, 1, "B", &b)) != OPS_OK) return st;
+  if ((st = need_dtype(c, b, OPS_DTYPE_F32)) != OPS_OK) return st;
+  if (cc != NULL && (st = need_dtype(c, cc, OPS_DTYPE_F32)) != OPS_OK) return st;
+  if ((st = need_dtype(c, y, OPS_DTYPE_F32)) != OPS_OK) return st;
+  if ((st = need_rank(c, a, 2, "a matrix")) != OPS_OK) return st;
+  if ((st = need_rank(c, b, 2, "a matrix")) != OPS_OK) return st;
+  int64_t trans_a, trans_b;
+  float alpha, beta;
+  if ((st = ops_node_attr_int(c->node, "transA", 0, &trans_a, c->d)) != OPS_OK) return st;
+  if ((st = ops_node_attr_int(c->node, "transB", 0, &trans_b, c->d)) != OPS_OK) return st;
+  if ((st = ops_node_attr_float(c->node, "alpha", 1.0f, &alpha, c->d)) != OPS_OK) return st;
+  if ((st = ops_node_attr_float(c->node, "beta", 1.0f, &beta, c->d)) != OPS_OK) return st;
+  int64_t m = trans_a ? a->shape.dims[1] : a->shape.dims[0];
+  int64_t k = trans_a ? a->shape.dims[0] : a->shape.dims[1];
+  int64_t kb = trans_b ? b->shape.dims[1] : b->shape.dims[0];
+  int64_t n = trans_b ? b->shape.dims[0] : b->shape.dims[1];
+  if (k != kb) {
+    return node_fail(c, OPS_ERR_BAD_INPUT,
+                     "inner dims differ: A' is [%" PRId64 ", %" PRId64 "], B' is [%" PRId64
+                     ", %" PRId64 "]",
+                     m, k, kb, n);
+  }
+  if (cc != NULL) {
+    /* Unidirectional broadcast to [M, N]: C's dims, aligned right, are 1 or equal. */
+    const struct ops_shape *cs = &cc->shape;
+    bool ok = cs->rank <= 2;
+    if (ok && cs->rank >= 1) ok = cs->dims[cs->rank - 1] == 1 || cs->dims[cs->rank - 1] == n;
+    if (ok && cs->rank == 2) ok = cs->dims[0] == 1 || cs->dims[0] == m;
+    if (!ok) {
+      char s[160];
+      return node_fail(c, OPS_ERR_BAD_INPUT,
+                       "input C '%s' of shape %s cannot be broadcast to [%" PRId64 ", %" PRId64 "]",
+                       cc->name, ops_shape_format(cs, s, sizeof s), m, n);
+    }
+  }
+  int64_t want[2] = {m, n};
+  if ((st = expect_dims(c, y, 2, want)) != OPS_OK) return st;
+
+  struct ops_gemm_params *p = new_params(c, sizeof *p, &st);
+  if (p == NULL) return st;
+  p->trans_a = trans_a != 0;
+  p->trans_b = trans_b != 0;
+  p->alpha = alpha;
+  p->beta = beta;
+  *params = p;
+  return OPS_OK;
+}
+
+/* Broadcasts the dims of `a` and `b` (numpy, right-aligned) into out; false on a mismatch. */
+static bool broadcast(const int64_t *a, int ra, const int64_t *b, int rb, int64_t *out, int *rank) {
+  int r = ra > rb ? ra : rb;
+  for (int i = 0; i < r; i++) {
+    int ia = i - (r - ra), ib = i - (r - rb);
+    int64_t da = ia >= 0 ? a[ia] : 1, db = ib >= 0 ? b[ib] : 1;
+    if (da != db && da != 1 && db != 1) return false;
+    out[i] = da == 1 ? db : da;
+  }
+  *rank = r;
+  return true;
+}
+
+static enum ops_status bind_matmul(const struct bind_ctx *c) {
+  const struct ops_tensor *a = in_t(c, 0), *b, *y = out_t(c, 0);
+  enum ops_status st;
+  if ((st = need_in(c, 1, "B", &b)) != OPS_OK) return st;
+  if ((st = need_dtype(c, b, a->dtype)) != OPS_OK) return st;
+  if ((st = need_dtype(c, y, a->dtype)) != OPS_OK) return st;
+  int ra = a->shape.rank, rb = b->shape.rank;
+  if (ra < 1 || rb < 1) {
+    return node_fail(c, OPS_ERR_BAD_INPUT, "MatMul operands need rank >= 1, got %d and %d", ra, rb);
+  }
+  int64_t k = a->shape.dims[ra - 1];
+  int64_t kb = rb == 1 ? b->shape.dims[0] : b->shape.dims[rb - 2];
+  if (k != kb) {
+    char sa[160], sb[160];
+    return node_fail(c, OPS_ERR_BAD_INPUT, "inner dims differ: A %s, B %s",
+                     ops_shape_format(&a->shape, sa, sizeof sa),
+                     ops_shape_format(&b->shape, sb, sizeof sb));
+  }
+  int64_t want[OPS_MAX_RANK + 2];
+  int r;
+  if (!broadcast(a->shape.dims, ra > 2 ? ra - 2 : 0, b->shape.dims, rb > 2 ? rb - 2 : 0, want,
+                 &r)) {
+    char sa[160], sb[160];
+    return node_fail(c, OPS_ERR_BAD_INPUT, "cannot broadcast the batch dims of A %s and B %s",
+                     ops_shape_format(&a->shape, sa, sizeof sa),
+                     ops_shape_format(&b->shape, sb, sizeof sb));
+  }
+  if (ra >= 2) want[r++] = a->shape.dims[ra - 2];
+  if (rb >= 2) want[r++] = b->shape.dims[rb - 1];
+  if (r > OPS_MAX_RANK) {
+    return node_fail(c, OPS_ERR_UNSUPPORTED, "the output would have rank %d", r);
+  }
+  return expect_dims(c, y, r, want);
+}
+
+static enum ops_status bind_binary(const struct bind_ctx *c) {
+  const struct ops_tensor *a = in_t(c, 0), *b, *y = out_t(c, 0);
+  enum ops_status st;
+  if ((st = need_in(c, 1, "B", &b)) != OPS_OK) return st;
+  if (c->node->op == OPS_OP_POW) {
+    if (b->dtype != OPS_DTYPE_F32 && b->dtype != OPS_DTYPE_F64 && b->dtype != OPS_DTYPE_I32 &&
+        b->dtype != OPS_DTYPE_I64) {
+      return node_fail(c, OPS_ERR_UNSUPPORTED,
+                       "exponent '%s' is %s; the scalar Pow takes f32, f64, i32 or i64", b->name,
+                       ops_dtype_name(b->dtype));
+    }
+  } else if ((st = need_dtype(c, b, a->dtype)) != OPS_OK) {
+    return st;
+  }
+  if ((st = need_dtype(c, y, a->dtype)) != OPS_OK) return st;
+  int64_t want[OPS_MAX_RANK];
+  int r;
+  if (!broadcast(a->shape.dims, a->shape.rank, b->shape.dims, b->shape.rank, want, &r)) {
+    char sa[160], sb[160];
+    return node_fail(c, OPS_ERR_BAD_INPUT, "cannot broadcast input 0 %s with input 1 %s",
+                     ops_shape_format(&a->shape, sa, sizeof sa),
+                     ops_shape_format(&b->shape, sb, sizeof sb));
+  }
+  return expect_dims(c, y, r, want);
+}
+
+static enum ops_status bind_unary(const struct bind_ctx *c) {
+  const struct ops_tensor *x = in_t(c, 0), *y = out_t(c, 0);
+  enum ops_status st;
+  if ((st = need_dtype(c, y, x->dtype)) != OPS_OK) return st;
+  return expect_same_dims(c, y, x);
+}
+
+/* Clip bounds as inputs (opset 11+) must hold one value of X's dtype (the spec says rank 0;
+ * exporters also write [1]); as attributes (opset 6) they
+ * default to the f32 range, and when neither is given there is no bound. */
+static enum ops_status bind_clip(const struct bind_ctx *c, void **params) {
+  enum ops_status st = bind_unary(c);
+  if (st != OPS_OK) return st;
+  for (int i = 1; i <= 2; i++) {
+    const struct ops_tensor *t = in_t(c, i);
+    if (t == NULL) continue;
+    if ((st = need_dtype(c, t, OPS_DTYPE_F32)) != OPS_OK) return st;
+    int64_t n;
+    if (!ops_tensor_numel(t, &n) || n != 1) {
+      char s[160];
+      return node_fail(c, OPS_ERR_BAD_INPUT, "bound '%s' has shape %s, expected a scalar", t->name,
+                       ops_shape_format(&t->shape, s, sizeof s));
+    }
+  }
+  bool attr_form = opset_before(c, 11);
+  float lo, hi;
+  st = ops_node_attr_float(c->node, "min", attr_form ? -FLT_MAX : -INFINITY, &lo, c->d);
+  if (st != OPS_OK) return st;
+  st = ops_node_attr_float(c->node, "max", attr_form ? FLT_MAX : INFINITY, &hi, c->d);
+  if (st != OPS_OK) return st;
+  struct ops_clip_params *p = new_params(c, sizeof *p, &st);
+  if (p == NULL) return st;
+  p->min = lo;
+  p->max = hi;
+  *params = p;
+  return OPS_OK;
+}
+
+static enum ops_status bind_batchnorm(const struct bind_ctx *c, void **params) {
+  const struct ops_tensor *x = in_t(c, 0), *y = out_t(c, 0);
+  enum ops_status st;
+  if ((st = only_outputs(c, 1, "training-mode statistics")) != OPS_OK) return st;
+  int64_t training = 0, spatial = 1;
+  if ((st = ops_node_attr_int(c->node, "training_mode", 0, &training, c->d)) != OPS_OK) return st;
+  if ((st = ops_node_attr_int(c->node, "spatial", 1, &spatial, c->d)) != OPS_OK) return st;
+  if (training != 0) {
+    return node_fail(c, OPS_ERR_UNSUPPORTED, "training_mode 1 is not supported (inference only)");
+  }
+  if (spatial == 0) {
+    return node_fail(c, OPS_ERR_UNSUPPORTED, "spatial 0 (per-element statistics) is not supported");
+  }
+  if (x->shape.rank < 1) {
+    return node_fail(c, OPS_ERR_BAD_INPUT, "input '%s' is a scalar, expected [N, C, ...]", x->name);
+  }
+  int64_t channels = x->shape.rank >= 2 ? x->shape.dims[1] : x->shape.dims[0];
+  static const char *const roles[] = {"X", "scale", "B", "input_mean", "input_var"};
+  for (int i = 1; i < 5; i++) {
+    const struct ops_tensor *t;
+    if ((st = need_in(c, i, roles[i], &t)) != OPS_OK) return st;
+    if (t->dtype != OPS_DTYPE_F32) {
+      /* Opset 15 lets the statistics differ from X in dtype; this kernel takes f32 only. */
+      return node_fail(c, OPS_ERR_UNSUPPORTED, "%s '%s' is %s; the scalar kernel takes f32",
+                       roles[i], t->name, ops_dtype_name(t->dtype));
+    }
+    if (t->shape.rank != 1 || t->shape.dims[0] != channels) {
+      char s[160];
+      return node_fail(c, OPS_ERR_BAD_INPUT, "%s '%s' has shape %s, expected [%" PRId64 "]",
+                       roles[i], t->name, ops_shape_format(&t->shape, s, sizeof s), channels);
+    }
+  }
+  if ((st = need_dtype(c, y, OPS_DTYPE_F32)) != OPS_OK) return st;
+  if ((st = expect_same_dims(c, y, x)) != OPS_OK) return st;
+  float epsilon;
+  if ((st = ops_node_attr_float(c->node, "epsilon", 1e-5f, &epsilon, c->d)) != OPS_OK) return st;
+  struct ops_batchnorm_params *p = new_params(c, sizeof *p, &st);
+  if (p == NULL) return st;
+  p->epsilon = epsilon;
+  *params = p;
+  return OPS_OK;
+}
+
+static enum ops_status bind_softmax(const struct bind_ctx *c, void **params) {
+  const struct ops_tensor *x = in_t(c, 0);
+  enum ops_status st = bind_unary(c);
+  if (st != OPS_OK) return st;
+  if (x->shape.rank < 1) {
+    return node_fail(c, OPS_ERR_BAD_INPUT, "input '%s' is a scalar; Softmax needs an axis",
+                     x->name);
+  }
+  bool coerce = opset_before(c, 13);
+  int64_t axis;
+  if ((st = ops_node_attr_int(c->node, "axis", coerce ? 1 : -1, &axis, c->d)) != OPS_OK) {
+    return st;
+  }
+  int a = 0;
+  if ((st = norm_axis(c, axis, x->shape.rank, "axis", &a)) != OPS_OK) return st;
+  struct ops_softmax_params *p = new_params(c, sizeof *p, &st);
+  if (p == NULL) return st;
+  p->axis = a;
+  p->coerce_2d = coerce;
+  *params = p;
+  return OPS_OK;
+}
+
+/* Reads an integer constant input (i32 or i64, rank 0 or 1) into out[0..*n). */
+static enum ops_status const_ints(const struct bind_ctx *c, const struct ops_tensor *t,
+                                  const char *role, int64_t *out, size_t cap, size_t *n) {
+  if (t->dtype != OPS_DTYPE_I64 && t->dtype != OPS_DTYPE_I32) {
+    return node_fail(c, OPS_ERR_BAD_INPUT, "%s '%s' is %s, expected i32 or i64", role, t->name,
+                     ops_dtype_name(t->dtype));
+  }
+  int64_t count;
+  if (t->shape.rank > 1 || !ops_tensor_numel(t, &count) || (uint64_t)count > cap) {
+    char s[160];
+    return node_fail(c, OPS_ERR_BAD_INPUT, "%s '%s' has shape %s, expected at most %zu values",
+                     role, t->name, ops_shape_format(&t->shape, s, sizeof s), cap);
+  }
+  /* An empty list is known without data (an empty initializer may carry none). */
+  if (count > 0 && t->data == NULL) {
+    return node_fail(c, OPS_ERR_UNSUPPORTED,
+                     "%s '%s' is not a constant; the scalar unit needs it at compile time", role,
+                     t->name);
+  }
+  for (int64_t i = 0; i < count; i++) {
+    if (!ops_tensor_get_int(t, i, &out[i])) {
+      return node_fail(c, OPS_ERR_BAD_INPUT, "%s '%s' holds fewer bytes than its shape", role,
+                       t->name);
+    }
+  }
+  *n = (size_t)count;
+  return OPS_OK;
+}
+
+static enum ops_status bind_reduce_mean(const struct bind_ctx *c, void **params) {
+  const struct ops_tensor *x = in_t(c, 0), *y = out_t(c, 0), *axes_t = in_t(c, 1);
+  enum ops_status st;
+  if ((st = need_dtype(c, y, OPS_DTYPE_F32)) != OPS_OK) return st;
+  int rank = x->shape.rank;
+  int64_t keepdims, noop;
+  if ((st = ops_node_attr_int(c->node, "keepdims", 1, &keepdims, c->d)) != OPS_OK) return st;
+  st = ops_node_attr_int(c->node, "noop_with_empty_axes", 0, &noop, c->d);
+  if (st != OPS_OK) return st;
+  int64_t axes[OPS_KMAX_RANK];
+  size_t n_axes = 0;
+  const int64_t *attr_axes;
+  size_t n_attr;
+  if ((st = ops_node_attr_ints(c->node, "axes", &attr_axes, &n_attr, c->d)) != OPS_OK) return st;
+  /* Opset 18 moved axes from the attribute to input 1. The attribute, when present, wins, as
+   * in shape inference, so both stages agree on a model that mixes the forms. */
+  if (attr_axes != NULL) {
+    if (n_attr > OPS_KMAX_RANK) {
+      return node_fail(c, OPS_ERR_BAD_INPUT, "attribute 'axes' has %zu values for rank %d", n_attr,
+                       rank);
+    }
+    memcpy(axes, attr_axes, n_attr * sizeof *axes);
+    n_axes = n_attr;
+  } else if (axes_t != NULL) {
+    st = const_ints(c, axes_t, "axes input", axes, OPS_KMAX_RANK, &n_axes);
+    if (st != OPS_OK) return st;
+  }
+  uint32_t mask = 0;
+  for (size_t i = 0; i < n_axes; i++) {
+    int a = 0;
+    if ((st = norm_axis(c, axes[i], rank, "axis", &a)) != OPS_OK) return st;
+    if (mask & (1u << a)) {
+      return node_fail(c, OPS_ERR_BAD_INPUT, "axis %d is listed twice", a);
+    }
+    mask |= 1u << a;
+  }
+  /* No axes: every axis, unless noop_with_empty_axes makes it the identity. */
+  if (n_axes == 0 && noop == 0) mask = rank > 0 ? (uint32_t)((1u << rank) - 1u) : 0;
+
+  int64_t want[OPS_MAX_RANK];
+  int r = 0;
+  for (int i = 0; i < rank; i++) {
+    if (!(mask & (1u << i))) {
+      want[r++] = x->shape.dims[i];
+    } else if (keepdims) {
+      want[r++] = 1;
+    }
+  }
+  if ((st = expect_dims(c, y, r, want)) != OPS_OK) return st;
+  struct ops_reduce_params *p = new_params(c, sizeof *p, &st);
+  if (p == NULL) return st;
+  p->axes_mask = mask;
+  *params = p;
+  return OPS_OK;
+}
+
+static enum ops_status bind_transpose(const struct bind_ctx *c, void **params) {
+  const struct ops_tensor *x = in_t(c, 0), *y = out_t(c, 0);
+  enum ops_status st;
+  if ((st = need_dtype(c, y, x->dtype)) != OPS_OK) return st;
+  int rank = x->shape.rank;
+  int64_t perm[OPS_KMAX_RANK];
+  const int64_t *v;
+  size_t n;
+  if ((st = ops_node_attr_ints(c->node, "perm", &v, &n, c->d)) != OPS_OK) return st;
+  if (v == NULL) {
+    for (int i = 0; i < rank; i++)
+      perm[i] = rank - 1 - i;
+  } else if ((st = ints_attr(c, "perm", (size_t)rank, 0, 0, rank, perm)) != OPS_OK) {
+    return st;
+  }
+  uint32_t seen = 0;
+  int64_t want[OPS_MAX_RANK];
+  for (int i = 0; i < rank; i++) {
+    if (seen & (1u << perm[i])) {
+      return node_fail(c, OPS_ERR_BAD_INPUT, "attribute 'perm' lists dim %" PRId64 " twice",
+                       perm[i]);
+    }
+    seen |= 1u << perm[i];
+    want[i] = x->shape.dims[perm[i]];
+  }
+  if ((st = expect_dims(c, y, rank, want)) != OPS_OK) return st;
+  struct ops_transpose_params *p = new_params(c, sizeof *p, &st);
+  if (p == NULL) return st;
+  for (int i = 0; i < rank; i++)
+    p->perm[i] = (int)perm[i];
+  *params = p;
+  return OPS_OK;
+}
+
+static enum ops_status bind_concat(const struct bind_ctx *c, void **params) {
+  const struct ops_tensor *y = out_t(c, 0);
+  enum ops_status st;
+  int rank = y->shape.rank;
+  if (ops_node_attr(c->node, "axis") == NULL) {
+    return node_fail(c, OPS_ERR_BAD_INPUT, "attribute 'axis' is required");
+  }
+  int64_t axis;
+  if ((st = ops_node_attr_int(c->node, "axis", 0, &axis, c->d)) != OPS_OK) return st;
+  if (rank < 1) return node_fail(c, OPS_ERR_BAD_INPUT, "cannot concatenate scalars");
+  int a = 0;
+  if ((st = norm_axis(c, axis, rank, "axis", &a)) != OPS_OK) return st;
+  if (c->node->n_inputs < 1) return node_fail(c, OPS_ERR_BAD_INPUT, "no inputs to concatenate");
+  int64_t total = 0;
+  for (int i = 0; i < c->node->n_inputs; i++) {
+    const struct ops_tensor *t;
+    if ((st = need_in(c, i, "a part", &t)) != OPS_OK) return st;
+    if ((st = need_dtype(c, t, y->dtype)) != OPS_OK) return st;
+    bool ok = t->shape.rank == rank;
+    for (int k = 0; ok && k < rank; k++)
+      ok = k == a || t->shape.dims[k] == y->shape.dims[k];
+    if (!ok) {
+      char st_s[160], sy[160];
+      return node_fail(c, OPS_ERR_BAD_INPUT,
+                       "input %d '%s' %s does not match output %s off axis %d", i, t->name,
+                       ops_shape_format(&t->shape, st_s, sizeof st_s),
+                       ops_shape_format(&y->shape, sy, sizeof sy), a);
+    }
+    if (__builtin_add_overflow(total, t->shape.dims[a], &total)) {
+      return node_fail(c, OPS_ERR_BAD_INPUT, "the inputs' sizes along axis %d overflow", a);
+    }
+  }
+  if (total != y->shape.dims[a]) {
+    return node_fail(c, OPS_ERR_BAD_INPUT,
+                     "inputs add up to %" PRId64 " along axis %d, output '%s' has %" PRId64, total,
+                     a, y->name, y->shape.dims[a]);
+  }
+  struct ops_concat_params *p = new_params(c, sizeof *p, &st);
+  if (p == NULL) return st;
+  p->axis = a;
+  *params = p;
+  return OPS_OK;
+}
+
+static enum ops_status bind_gather(const struct bind_ctx *c, void **params) {
+  const struct ops_tensor *x = in_t(c, 0), *idx, *y = out_t(c, 0);
+  enum ops_status st;
+  if ((st = need_in(c, 1, "indices", &idx)) != OPS_OK) return st;
+  if (idx->dtype != OPS_DTYPE_I32 && idx->dtype != OPS_DTYPE_I64) {
+    return node_fail(c, OPS_ERR_BAD_INPUT, "indices '%s' are %s, expected i32 or i64", idx->name,
+                     ops_dtype_name(idx->dtype));
+  }
+  if ((st = need_dtype(c, y, x->dtype)) != OPS_OK) return st;
+  int rank = x->shape.rank;
+  if (rank < 1) return node_fail(c, OPS_ERR_BAD_INPUT, "data '%s' is a scalar", x->name);
+  int64_t axis;
+  if ((st = ops_node_attr_int(c->node, "axis", 0, &axis, c->d)) != OPS_OK) return st;
+  int a = 0;
+  if ((st = norm_axis(c, axis, rank, "axis", &a)) != OPS_OK) return st;
+  int r = rank - 1 + idx->shape.rank;
+  if (r > OPS_KMAX_RANK) {
+    return node_fail(c, OPS_ERR_UNSUPPORTED, "the output would have rank %d", r);
+  }
+  int64_t want[OPS_MAX_RANK];
+  int k = 0;
+  for (int i = 0; i < a; i++)
+    want[k++] = x->shape.dims[i];
+  for (int i = 0; i < idx->shape.rank; i++)
+    want[k++] = idx->shape.dims[i];
+  for (int i = a + 1; i < rank; i++)
+    want[k++] = x->shape.dims[i];
+  if ((st = expect_dims(c, y, r, want)) != OPS_OK) return st;
+  /* Constant indices are checked now, for a message with the value; the kernel checks them
+   * again at run time either way. */
+  int64_t n, len = x->shape.dims[a];
+  if (idx->data != NULL && ops_tensor_numel(idx, &n)) {
+    for (int64_t i = 0; i < n; i++) {
+      int64_t v;
+      if (ops_tensor_get_int(idx, i, &v) && (v < -len || v >= len)) {
+        return node_fail(c, OPS_ERR_BAD_INPUT,
+                         "index %" PRId64 " is out of range for axis %d of size %" PRId64, v, a,
+                         len);
+      }
+    }
+  }
+  struct ops_gather_params *p = new_params(c, sizeof *p, &st);
+  if (p == NULL) return st;
+  p->axis = a;
+  *params = p;
+  return OPS_OK;
+}
+
+static int64_t clamp64(int64_t v, int64_t lo, int64_t hi) {
+  return v < lo ? lo : v > hi ? hi : v;
+}
+
+/* Resolves one sliced axis of size `dim` as the ONNX spec does: negative starts and ends count
+ * from the end, then clamp to [0, dim] for a positive step and [-1, dim - 1] (start to
+ * [0, dim - 1]) for a negative one. Returns the element count. */
+static int64_t slice_axis(int64_t dim, int64_t start, int64_t end, int64_t step, int64_t *first) {
+  if (start < 0) start += dim; /* no overflow: start < 0 <= dim */
+  if (end < 0) end += dim;
+  if (dim == 0) {
+    *first = 0;
+    return 0;
+  }
+  /* After clamping, the distance is at most dim + 1, so only the step can be huge: divide
+   * rather than round up by adding it. */
+  int64_t dist, stride = step > 0 ? step : -step;
+  if (step > 0) {
+    start = clamp64(start, 0, dim);
+    end = clamp64(end, 0, dim);
+    dist = end - start;
+  } else {
+    start = clamp64(start, 0, dim - 1);
+    end = clamp64(end, -1, dim - 1);
+    dist = start - end;
+  }
+  int64_t count = dist > 0 ? dist / stride + (dist % stride != 0) : 0;
+  *first = count > 0 ? start : 0;
+  return count;
+}
+
+static enum ops_status bind_slice(const struct bind_ctx *c, void **params) {
+  const struct ops_tensor *x = in_t(c, 0), *y = out_t(c, 0);
+  enum ops_status st;
+  if ((st = need_dtype(c, y, x->dtype)) != OPS_OK) return st;
+  int rank = x->shape.rank;
+  int64_t starts[OPS_KMAX_RANK], ends[OPS_KMAX_RANK], axes[OPS_KMAX_RANK], steps[OPS_KMAX_RANK];
+  size_t n = 0, n_ends = 0, n_axes = 0, n_steps = 0;
+  bool have_axes = false, have_steps = false;
+  if (c->node->n_inputs > 1) {
+    /* Opset 10+: starts, ends, axes, steps are inputs, which must be constants here. */
+    const struct ops_tensor *t;
+    if ((st = need_in(c, 1, "starts", &t)) != OPS_OK) return st;
+    if ((st = const_ints(c, t, "starts", starts, OPS_KMAX_RANK, &n)) != OPS_OK) return st;
+    if ((st = need_in(c, 2, "ends", &t)) != OPS_OK) return st;
+    if ((st = const_ints(c, t, "ends", ends, OPS_KMAX_RANK, &n_ends)) != OPS_OK) return st;
+    if ((t = in_t(c, 3)) != NULL) {
+      have_axes = true;
+      if ((st = const_ints(c, t, "axes", axes, OPS_KMAX_RANK, &n_axes)) != OPS_OK) return st;
+    }
+    if ((t = in_t(c, 4)) != NULL) {
+      have_steps = true;
+      if ((st = const_ints(c, t, "steps", steps, OPS_KMAX_RANK, &n_steps)) != OPS_OK) return st;
+    }
+  } else {
+    /* Before opset 10: starts, ends and axes are attributes, and every step is 1. */
+    const int64_t *v;
+    size_t cnt;
+    const char *names[3] = {"starts", "ends", "axes"};
+    int64_t *dst[3] = {starts, ends, axes};
+    size_t *cnt_out[3] = {&n, &n_ends, &n_axes};
+    for (int i = 0; i < 3; i++) {
+      if ((st = ops_node_attr_ints(c->node, names[i], &v, &cnt, c->d)) != OPS_OK) return st;
+      if (v == NULL && i < 2) {
+        return node_fail(c, OPS_ERR_BAD_INPUT, "attribute '%s' is required", names[i]);
+      }
+      if (v == NULL) continue;
+      if (cnt > OPS_KMAX_RANK) {
+        return node_fail(c, OPS_ERR_BAD_INPUT, "attribute '%s' has %zu values for rank %d",
+                         names[i], cnt, rank);
+      }
+      memcpy(dst[i], v, cnt * sizeof *v);
+      *cnt_out[i] = cnt;
+      if (i == 2) have_axes = true;
+    }
+  }
+  if (n_ends != n || (have_axes && n_axes != n) || (have_steps && n_steps != n)) {
+    return node_fail(c, OPS_ERR_BAD_INPUT,
+                     "starts, ends, axes and steps have different lengths (%zu, %zu, %zu, %zu)", n,
+                     n_ends, have_axes ? n_axes : n, have_steps ? n_steps : n);
+  }
+  if (n > (size_t)rank) {
+    return node_fail(c, OPS_ERR_BAD_INPUT, "%zu axes are sliced, but the input has rank %d", n,
+                     rank);
+  }
+
+  struct ops_slice_params resolved;
+  int64_t want[OPS_MAX_RANK];
+  for (int i = 0; i < rank; i++) {
+    resolved.start[i] = 0;
+    resolved.step[i] = 1;
+    want[i] = x->shape.dims[i];
+  }
+  uint32_t seen = 0;
+  for (size_t i = 0; i < n; i++) {
+    int a = (int)i;
+    if (have_axes && (st = norm_axis(c, axes[i], rank, "axis", &a)) != OPS_OK) return st;
+    if (seen & (1u << a)) return node_fail(c, OPS_ERR_BAD_INPUT, "axis %d is sliced twice", a);
+    seen |= 1u << a;
+    int64_t step = have_steps ? steps[i] : 1;
+    if (step == 0) return node_fail(c, OPS_ERR_BAD_INPUT, "step 0 on axis %d", a);
+    /* INT64_MIN as a step has no positive counterpart; such a step reads one element anyway. */
+    if (step == INT64_MIN) step = -INT64_MAX;
+    want[a] = slice_axis(x->shape.dims[a], starts[i], ends[i], step, &resolved.start[a]);
+    resolved.step[a] = step;
+  }
+  if ((st = expect_dims(c, y, rank, want)) != OPS_OK) return st;
+  /* A one-element axis never takes a step, and a huge step would overflow the kernel's stride
+   * arithmetic. */
+  for (int i = 0; i < rank; i++) {
+    if (want[i] <= 1) resolved.step[i] = 1;
+  }
+  struct ops_slice_params *p = new_params(c, sizeof *p, &st);
+  if (p == NULL) return st;
+  *p = resolved;
+  *params = p;
+  return OPS_OK;
+}
+
+/* Every pair of the dtypes check_tensors lets through (all but string) is castable. */
+static enum ops_status bind_cast(const struct bind_ctx *c) {
+  const struct ops_tensor *x = in_t(c, 0), *y = out_t(c, 0);
+  enum ops_status st;
+  int64_t to;
+  if (ops_node_attr(c->node, "to") == NULL) {
+    return node_fail(c, OPS_ERR_BAD_INPUT, "attribute 'to' is required");
+  }
+  if ((st = ops_node_attr_int(c->node, "to", 0, &to, c->d)) != OPS_OK) return st;
+  if (to != (int64_t)y->dtype) {
+    return node_fail(c, OPS_ERR_BAD_INPUT, "attribute 'to' is %" PRId64 " but output '%s' is %s",
+                     to, y->name, ops_dtype_name(y->dtype));
+  }
+  return expect_same_dims(c, y, x);
+}
+
+/* Reshape, Flatten, Squeeze, Unsqueeze, Identity, Dropout: same dtype and element count. */
+static enum ops_status bind_copy(const struct bind_ctx *c) {
+  const struct ops_tensor *x = in_t(c, 0), *y = out_t(c, 0);
+  enum ops_status st;
+  if ((st = need_dtype(c, y, x->dtype)) != OPS_OK) return st;
+  int64_t nx, ny;
+  if (!ops_tensor_numel(x, &nx) || !ops_tensor_numel(y, &ny) || nx != ny) {
+    char sx[160], sy[160];
+    return node_fail(c, OPS_ERR_BAD_INPUT, "input %s and output %s hold different element counts",
+                     ops_shape_format(&x->shape, sx, sizeof sx),
+                     ops_shape_format(&y->shape, sy, sizeof sy));
+  }
+  if (c->node->op != OPS_OP_DROPOUT) return OPS_OK;
+
+  const struct ops_tensor *mask = out_t(c, 1), *training = in_t(c, 2);
+  if ((st = only_outputs(c, 2, "Dropout has two outputs")) != OPS_OK) return st;
+  if (mask != NULL) {
+    /* The mask is bool since opset 10; before that it has the data's dtype. */
+    if ((st = need_dtype(c, mask, opset_before(c, 10) ? x->dtype : OPS_DTYPE_BOOL)) != OPS_OK) {
+      return st;
+    }
+    if ((st = expect_same_dims(c, mask, x)) != OPS_OK) return st;
+  }
+  if (training != NULL) {
+    int64_t v;
+    if (training->data == NULL || !ops_tensor_get_int(training, 0, &v)) {
+      return node_fail(c, OPS_ERR_UNSUPPORTED, "training_mode '%s' is not a constant",
+                       training->name);
+    }
+    if (v != 0) {
+      return node_fail(c, OPS_ERR_UNSUPPORTED,
+                       "training_mode is true; only inference Dropout is supported");
+    }
+  }
+  return OPS_OK;
+}
+
+static enum ops_status bind_shape(const struct bind_ctx *c, void **params) {
+  const struct ops_tensor *x = in_t(c, 0), *y = out_t(c, 0);
+  enum ops_status st;
+  if ((st = need_dtype(c, y, OPS_DTYPE_I64)) != OPS_OK) return st;
+  int rank = x->shape.rank;
+  int64_t start, end;
+  if ((st = ops_node_attr_int(c->node, "start", 0, &start, c->d)) != OPS_OK) return st;
+  if ((st = ops_node_attr_int(c->node, "end", rank, &end, c->d)) != OPS_OK) return st;
+  /* Negative values count from the end; then both clamp to [0, rank] (opset 15). */
+  if (start < 0) start = start < -(int64_t)rank ? 0 : start + rank;
+  if (end < 0) end = end < -(int64_t)rank ? 0 : end + rank;
+  start = clamp64(start, 0, rank);
+  end = clamp64(end, 0, rank);
+  if (end < start) end = start;
+  int64_t want[1] = {end - start};
+  if ((st = expect_dims(c, y, 1, want)) != OPS_OK) return st;
+  struct ops_shape_params *p = new_params(c, sizeof *p, &st);
+  if (p == NULL) return st;
+  p->start = (int)start;
+  p->end = (int)end;
+  *params = p;
+  return OPS_OK;
+}
+
+static enum ops_status bind_constant(const struct bind_ctx *c, void **params) {
+  const struct ops_tensor *y = out_t(c, 0);
+  enum ops_status st;
+  const void *bytes = NULL;
+  size_t nbytes = 0;
+  enum ops_dtype dtype = OPS_DTYPE_UNDEFINED;
+  int found = 0;
+  for (int i = 0; i < c->node->n_attrs; i++) {
+    const struct ops_attr *a = &c->node->attrs[i];
+    if (strcmp(a->name, "value") == 0 && a->type == OPS_ATTR_TENSOR && a->tensor != NULL) {
+      if (a->tensor->data == NULL) {
+        return node_fail(c, OPS_ERR_UNSUPPORTED, "attribute 'value' holds no data");
+      }
+      bytes = a->tensor->data, nbytes = a->tensor->nbytes, dtype = a->tensor->dtype;
+    } else if (strcmp(a->name, "value_float") == 0 && a->type == OPS_ATTR_FLOAT) {
+      bytes = &a->f, nbytes = sizeof a->f, dtype = OPS_DTYPE_F32;
+    } else if (strcmp(a->name, "value_int") == 0 && a->type == OPS_ATTR_INT) {
+      bytes = &a->i, nbytes = sizeof a->i, dtype = OPS_DTYPE_I64;
+    } else if (strcmp(a->name, "value_floats") == 0 && a->type == OPS_ATTR_FLOATS) {
+      bytes = a->floats, nbytes = a->count * sizeof *a->floats, dtype = OPS_DTYPE_F32;
+    } else if (strcmp(a->name, "value_ints") == 0 && a->type == OPS_ATTR_INTS) {
+      bytes = a->ints, nbytes = a->count * sizeof *a->ints, dtype = OPS_DTYPE_I64;
+    } else {
+      return node_fail(c, OPS_ERR_UNSUPPORTED, "attribute '%s' (%s) is not supported", a->name,
+                       ops_attr_type_name(a->type));
+    }
+    found++;
+  }
+  if (found != 1) {
+    return node_fail(c, OPS_ERR_BAD_INPUT, "expected exactly one value attribute, found %d", found);
+  }
+  size_t want;
+  if (dtype != y->dtype || !ops_tensor_byte_size(y, &want) || want != nbytes) {
+    return node_fail(c, OPS_ERR_BAD_INPUT,
+                     "the value (%s, %zu bytes) does not match output '%s' (%s)",
+                     ops_dtype_name(dtype), nbytes, y->name, ops_dtype_name(y->dtype));
+  }
+  size_t size;
+  if (!ops_add_size(sizeof(struct ops_constant_params), nbytes, &size)) {
+    return node_fail(c, OPS_ERR_NO_MEMORY, "the value of %zu bytes is too large", nbytes);
+  }
+  struct ops_constant_params *p = new_params(c, size, &st);
+  if (p == NULL) return st;
+  p->nbytes = nbytes;
+  if (nbytes != 0) memcpy(p->value, bytes, nbytes);
+  *params = p;
+  return OPS_OK;
+}
+
+enum ops_status ops_bind_scalar(const struct ops_graph *g, const struct ops_node *node,
+                                struct ops_binding *out, struct ops_diag *d) {
+  out->kernel = NULL;
+  out->params = NULL;
+  out->scratch_bytes = 0;
+  struct bind_ctx c = {.g = g, .node = node, .d = d};
+  enum ops_dtype key = ops_node_key_dtype(g, node);
+  const struct ops_kernel_entry *k =
+      ops_registry_find(ops_op_name(node->op), OPSCOPE_UNIT_SCALAR, (int)key);
+  if (node->op == OPS_OP_UNKNOWN || k == NULL) {
+    return node_fail(&c, OPS_ERR_UNSUPPORTED, "no scalar kernel for %s %s", ops_dtype_name(key),
+                     node->op_type);
+  }
+  enum ops_status st = check_tensors(&c);
+  if (st != OPS_OK) return st;
+  if (node->op != OPS_OP_CONSTANT && in_t(&c, 0) == NULL) {
+    return node_fail(&c, OPS_ERR_BAD_INPUT, "input 0 is missing");
+  }
+
+  void *params = NULL;
+  switch (node->op) {
+    case OPS_OP_CONV:
+      st = bind_conv(&c, &params);
+      break;
+    case OPS_OP_MAX_POOL:
+      st = bind_pool(&c, false, &params);
+      break;
+    case OPS_OP_AVERAGE_POOL:
+      st = bind_pool(&c, true, &params);
+      break;
+    case OPS_OP_GLOBAL_AVERAGE_POOL:
+      st = bind_global_average_pool(&c);
+      break;
+    case OPS_OP_GEMM:
+      st = bind_gemm(&c, &params);
+      break;
+    case OPS_OP_MATMUL:
+      st = bind_matmul(&c);
+      break;
+    case OPS_OP_ADD:
+    case OPS_OP_SUB:
+    case OPS_OP_MUL:
+    case OPS_OP_DIV:
+    case OPS_OP_POW:
+      st = bind_binary(&c);
+      break;
+    case OPS_OP_RELU:
+    case OPS_OP_SIGMOID:
+    case OPS_OP_TANH:
+    case OPS_OP_SQRT:
+    case OPS_OP_ERF:
+    case OPS_OP_EXP:
+    case OPS_OP_LOG:
+    case OPS_OP_NEG:
+    case OPS_OP_ABS:
+    case OPS_OP_RECIPROCAL:
+      st = bind_unary(&c);
+      break;
+    case OPS_OP_CLIP:
+      st = bind_clip(&c, &params);
+      break;
+    case OPS_OP_BATCH_NORMALIZATION:
+      st = bind_batchnorm(&c, &params);
+      break;
+    case OPS_OP_SOFTMAX:
+      st = bind_softmax(&c, &params);
+      break;
+    case OPS_OP_REDUCE_MEAN:
+      st = bind_reduce_mean(&c, &params);
+      break;
+    case OPS_OP_TRANSPOSE:
+      st = bind_transpose(&c, &params);
+      break;
+    case OPS_OP_CONCAT:
+      st = bind_concat(&c, &params);
+      break;
+    case OPS_OP_GATHER:
+      st = bind_gather(&c, &params);
+      break;
+    case OPS_OP_SLICE:
+      st = bind_slice(&c, &params);
+      break;
+    case OPS_OP_CAST:
+      st = bind_cast(&c);
+      break;
+    case OPS_OP_RESHAPE:
+    case OPS_OP_FLATTEN:
+    case OPS_OP_SQUEEZE:
+    case OPS_OP_UNSQUEEZE:
+    case OPS_OP_IDENTITY:
+    case OPS_OP_DROPOUT:
+      st = bind_copy(&c);
+      break;
+    case OPS_OP_SHAPE:
+      st = bind_shape(&c, &params);
+      break;
+    case OPS_OP_CONSTANT:
+      st = bind_constant(&c, &params);
+      break;
+    default:
+      st = node_fail(&c, OPS_ERR_UNSUPPORTED, "the scalar unit has a kernel but no binding");
+      break;
+  }
+  /* Ops with one output refuse extra ones; the multi-output ops checked theirs above. */
+  if (st == OPS_OK && node->op != OPS_OP_DROPOUT && node->op != OPS_OP_MAX_POOL &&
+      node->op != OPS_OP_BATCH_NORMALIZATION) {
+    st = only_outputs(&c, 1, "the op has one output");
+  }
+  if (st != OPS_OK) goto fail;
+  out->kernel = k;
+  out->params = params;
+  return OPS_OK;
+
+fail:
+  free(params);
+  return st;
+}
+
+void ops_binding_done(struct ops_binding *b) {
+  if (b == NULL) return;
+  free(b->params);
+  b->params = NULL;
+  b->kernel = NULL;
+  b->scratch_bytes = 0;
+}
