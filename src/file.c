@@ -12,42 +12,46 @@ enum ops_status ops_file_read(const char *path, size_t max_bytes, void **out, si
                               struct ops_diag *d) {
   *out = NULL;
   *len = 0;
+  /* ops_fail already prefixes d->path; name the file here only when that is another file. */
+  const char *name = d != NULL && d->path != NULL && strcmp(d->path, path) == 0 ? NULL : path;
+  char prefix[1024];
+  snprintf(prefix, sizeof prefix, "%s%s", name ? name : "", name ? ": " : "");
   FILE *f = fopen(path, "rb");
   if (f == NULL) {
-    return ops_fail(d, OPS_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
+    return ops_fail(d, OPS_ERR_IO, "%scannot open: %s", prefix, strerror(errno));
   }
   enum ops_status status = OPS_ERR_IO;
   char *buf = NULL;
   struct stat st;
   if (fstat(fileno(f), &st) != 0) {
-    status = ops_fail(d, OPS_ERR_IO, "%s: cannot stat: %s", path, strerror(errno));
+    status = ops_fail(d, OPS_ERR_IO, "%scannot stat: %s", prefix, strerror(errno));
     goto fail;
   }
   if (S_ISDIR(st.st_mode)) {
-    status = ops_fail(d, OPS_ERR_BAD_INPUT, "%s: is a directory, expected a file", path);
+    status = ops_fail(d, OPS_ERR_BAD_INPUT, "%sis a directory, expected a file", prefix);
     goto fail;
   }
   if (!S_ISREG(st.st_mode)) {
-    status = ops_fail(d, OPS_ERR_BAD_INPUT, "%s: is not a regular file", path);
+    status = ops_fail(d, OPS_ERR_BAD_INPUT, "%sis not a regular file", prefix);
     goto fail;
   }
   if (st.st_size == 0) {
-    status = ops_fail(d, OPS_ERR_BAD_INPUT, "%s: the file is empty", path);
+    status = ops_fail(d, OPS_ERR_BAD_INPUT, "%sthe file is empty", prefix);
     goto fail;
   }
   if ((unsigned long long)st.st_size > max_bytes) {
-    status = ops_fail(d, OPS_ERR_NO_MEMORY, "%s: %lld bytes is larger than the %zu-byte limit",
-                      path, (long long)st.st_size, max_bytes);
+    status = ops_fail(d, OPS_ERR_NO_MEMORY, "%s%lld bytes is larger than the %zu-byte limit",
+                      prefix, (long long)st.st_size, max_bytes);
     goto fail;
   }
   size_t size = (size_t)st.st_size;
   buf = malloc(size + 1);
   if (buf == NULL) {
-    status = ops_fail(d, OPS_ERR_NO_MEMORY, "%s: out of memory reading %zu bytes", path, size);
+    status = ops_fail(d, OPS_ERR_NO_MEMORY, "%sout of memory reading %zu bytes", prefix, size);
     goto fail;
   }
   if (fread(buf, 1, size, f) != size) {
-    status = ops_fail(d, OPS_ERR_IO, "%s: short read", path);
+    status = ops_fail(d, OPS_ERR_IO, "%sshort read", prefix);
     goto fail;
   }
   buf[size] = '\0';
