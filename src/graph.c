@@ -191,19 +191,47 @@ enum ops_status ops_graph_add_output(struct ops_graph *g, int index, struct ops_
   return append_index(&g->outputs, &g->n_outputs, index, d);
 }
 
-/* Kahn's algorithm with a FIFO of ready nodes in file order, so the order is stable. */
+/* A min-heap of node indices: Kahn's algorithm always takes the ready node that comes first in
+ * the file, so a file that is already sorted (as ONNX requires) keeps its order exactly. */
+static void heap_push(size_t *heap, size_t *n, size_t v) {
+  size_t i = (*n)++;
+  while (i > 0 && heap[(i - 1) / 2] > v) {
+    heap[i] = heap[(i - 1) / 2];
+    i = (i - 1) / 2;
+  }
+  heap[i] = v;
+}
+
+static size_t heap_pop(size_t *heap, size_t *n) {
+  size_t top = heap[0], last = heap[--(*n)], i = 0;
+  for (;;) {
+    size_t child = 2 * i + 1;
+    if (child >= *n) break;
+    if (child + 1 < *n && heap[child + 1] < heap[child]) child++;
+    if (last <= heap[child]) break;
+    heap[i] = heap[child];
+    i = child;
+  }
+  if (*n > 0) heap[i] = last;
+  return top;
+}
+
+/* Kahn's algorithm over the heap above. */
 static enum ops_status sort_nodes(struct ops_graph *g, struct ops_diag *d) {
   enum ops_status status = OPS_ERR_NO_MEMORY;
   size_t n = g->n_nodes;
   int *pending = ops_calloc_array(n, sizeof *pending); /* unproduced inputs per node */
-  size_t *queue = ops_calloc_array(n, sizeof *queue);
+  size_t *queue = ops_calloc_array(n, sizeof *queue);  /* nodes in sorted order */
+  size_t *sorted_index = ops_calloc_array(n, sizeof *sorted_index);
   struct ops_node *sorted = ops_calloc_array(n, sizeof *sorted);
   /* Consumers of each tensor, in CSR form. */
   size_t *first = ops_calloc_array(g->n_tensors + 1, sizeof *first);
   size_t total = 0;
   size_t *consumers = NULL;
   size_t *fill = NULL;
-  if (pending == NULL || queue == NULL || sorted == NULL || first == NULL) goto fail;
+  if (pending == NULL || queue == NULL || sorted_index == NULL || sorted == NULL || first == NULL) {
+    goto fail;
+  }
   for (size_t i = 0; i < n; i++) {
     for (int k = 0; k < g->nodes[i].n_inputs; k++) {
       int t = g->nodes[i].inputs[k];
@@ -225,20 +253,24 @@ static enum ops_status sort_nodes(struct ops_graph *g, struct ops_diag *d) {
       if (t >= 0 && g->tensors[t].producer >= 0) consumers[first[t] + fill[t]++] = i;
     }
   }
-  size_t head = 0, tail = 0;
+  size_t *heap = sorted_index; /* reuses the queue's storage: both hold at most n indices */
+  size_t heap_n = 0, done = 0;
   for (size_t i = 0; i < n; i++) {
-    if (pending[i] == 0) queue[tail++] = i;
+    if (pending[i] == 0) heap_push(heap, &heap_n, i);
   }
-  while (head < tail) {
-    const struct ops_node *node = &g->nodes[queue[head++]];
+  while (heap_n > 0) {
+    size_t next = heap_pop(heap, &heap_n);
+    queue[done++] = next;
+    const struct ops_node *node = &g->nodes[next];
     for (int k = 0; k < node->n_outputs; k++) {
       int t = node->outputs[k];
       if (t < 0) continue;
       for (size_t c = first[t]; c < first[t + 1]; c++) {
-        if (--pending[consumers[c]] == 0) queue[tail++] = consumers[c];
+        if (--pending[consumers[c]] == 0) heap_push(heap, &heap_n, consumers[c]);
       }
     }
   }
+  size_t tail = done;
   if (tail != n) {
     for (size_t i = 0; i < n; i++) {
       if (pending[i] > 0) {
@@ -262,6 +294,7 @@ fail:
   if (status == OPS_ERR_NO_MEMORY) ops_fail(d, status, "out of memory sorting the graph");
   free(pending);
   free(queue);
+  free(sorted_index);
   free(sorted);
   free(first);
   free(consumers);

@@ -20,6 +20,10 @@
 
 #define OPS_INFER_MAX_VALUE 64
 
+/* Infers every activation of `g`, which ops_graph_validate() has sorted. Values it computes
+ * are owned by their tensors. Returns OPS_OK (outputs of unknown ops stay unknown),
+ * OPS_ERR_BAD_INPUT for a contradiction, with a message naming the file (d->path, or g->path
+ * when d has none), the node, the input and both sides, or OPS_ERR_NO_MEMORY. */
 enum ops_status ops_shape_infer(struct ops_graph *g, struct ops_diag *d);
 
 #endif /* OPSCOPE_SRC_SHAPE_INFER_H */

@@ -51,7 +51,7 @@ bool ops_shape_equal(const struct ops_shape *a, const struct ops_shape *b) {
 char *ops_shape_format(const struct ops_shape *s, char *buf, size_t len) {
   if (len == 0) return buf;
   if (s->rank < 0) {
-    snprintf(buf, len, "[?]");
+    snprintf(buf, len, "(unknown rank)");
     return buf;
   }
   size_t used = 0;

@@ -54,8 +54,8 @@ bool ops_shape_is_known(const struct ops_shape *s);
 bool ops_shape_numel(const struct ops_shape *s, int64_t *out);
 /* True when both are known and equal. */
 bool ops_shape_equal(const struct ops_shape *a, const struct ops_shape *b);
-/* Writes "[1, 3, 224, 224]" ("?" for unknown dims, "[?]" for unknown rank) into buf; returns buf.
- */
+/* Writes "[1, 3, 224, 224]" into buf, with "?" for an unknown dim and "(unknown rank)" for a
+ * shape of unknown rank; returns buf. */
 char *ops_shape_format(const struct ops_shape *s, char *buf, size_t len);
 
 /* ---- tensors ---- */

@@ -24,7 +24,7 @@ static struct ops_node *add_node(struct ops_graph *g, const char *name, const ch
     n_out++;
   n->inputs = calloc((size_t)n_in + 1, sizeof(int));
   n->outputs = calloc((size_t)n_out + 1, sizeof(int));
-  /* Interning may grow the node array, so fill through an index afterwards. */
+  /* Interning grows the tensor array only; the node's arrays stay valid. */
   int *ins = n->inputs, *outs = n->outputs;
   n->n_inputs = n_in;
   n->n_outputs = n_out;
