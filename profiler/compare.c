@@ -102,7 +102,7 @@ bool ops_compare(const void *got, const void *want, int dtype, size_t count, dou
   double probe;
   if (count > 0 && !element(want, dtype, 0, &probe)) return false;
   for (size_t i = 0; i < count; i++) {
-    double g, w;
+    double g = 0.0, w = 0.0;
     element(got, dtype, i, &g);
     element(want, dtype, i, &w);
     double ratio;

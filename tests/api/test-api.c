@@ -1,0 +1,138 @@
+/*
+ * The public API end to end: load, plan, compile, run; the JSON IR round trip gives
+ * bit-identical outputs; input checks of opscope_exec_run.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "test-util.h"
+
+#include "opscope.h"
+
+/* Deterministic input in [-1, 1) from a fixed LCG, so runs are comparable. */
+static void fill_input(float *x, size_t n, uint32_t seed) {
+  for (size_t i = 0; i < n; i++) {
+    seed = seed * 1664525u + 1013904223u;
+    x[i] = (float)(seed >> 8) / (float)(1u << 24) * 2.0f - 1.0f;
+  }
+}
+
+/* Runs `path` on the seeded input and returns a malloc'd copy of output 0 (bytes in *nbytes). */
+static void *run_model(const char *path, size_t *nbytes) {
+  char err[1024];
+  opscope_model_t *m = NULL;
+  int st = opscope_model_load(path, &m, err, sizeof err);
+  if (st != OPSCOPE_OK) fail_msg("%s", err);
+  opscope_plan_t *p = NULL;
+  assert_int_equal(opscope_plan_new(m, OPSCOPE_UNIT_SCALAR, &p, err, sizeof err), OPSCOPE_OK);
+  opscope_exec_t *e = NULL;
+  st = opscope_exec_new(p, &e, err, sizeof err);
+  if (st != OPSCOPE_OK) fail_msg("%s", err);
+  struct opscope_tensor in;
+  assert_true(opscope_model_input(m, 0, &in));
+  size_t n = 1;
+  for (int i = 0; i < in.rank; i++)
+    n *= (size_t)in.dims[i];
+  float *x = calloc(n, sizeof *x);
+  fill_input(x, n, 42);
+  in.data = x;
+  in.nbytes = n * sizeof *x;
+  st = opscope_exec_run(e, &in, 1, err, sizeof err);
+  if (st != OPSCOPE_OK) fail_msg("%s", err);
+  struct opscope_tensor out;
+  assert_true(opscope_exec_output(e, 0, &out));
+  void *copy = malloc(out.nbytes);
+  memcpy(copy, out.data, out.nbytes);
+  *nbytes = out.nbytes;
+  free(x);
+  opscope_exec_free(e);
+  opscope_plan_free(p);
+  opscope_model_free(m);
+  return copy;
+}
+
+static void test_ir_roundtrip_bit_identical(void **state) {
+  (void)state;
+  const char *const *names = opscope_builtin_names();
+  for (; *names != NULL; names++) {
+    char builtin[128], json[256], err[1024];
+    snprintf(builtin, sizeof builtin, "builtin:%s", *names);
+    snprintf(json, sizeof json, "roundtrip-%s.json", *names);
+    opscope_model_t *m = NULL;
+    assert_int_equal(opscope_model_load(builtin, &m, err, sizeof err), OPSCOPE_OK);
+    int st = opscope_model_export_ir(m, json, err, sizeof err);
+    if (st != OPSCOPE_OK) fail_msg("%s", err);
+    opscope_model_free(m);
+    size_t a_bytes, b_bytes;
+    void *a = run_model(builtin, &a_bytes);
+    void *b = run_model(json, &b_bytes);
+    assert_int_equal(a_bytes, b_bytes);
+    assert_true(a_bytes > 0);
+    if (memcmp(a, b, a_bytes) != 0)
+      fail_msg("%s: outputs differ after the JSON IR round trip", *names);
+    free(a);
+    free(b);
+  }
+}
+
+static void test_run_checks_inputs(void **state) {
+  (void)state;
+  char err[1024];
+  opscope_model_t *m = NULL;
+  assert_int_equal(opscope_model_load("builtin:mlp", &m, err, sizeof err), OPSCOPE_OK);
+  opscope_plan_t *p = NULL;
+  assert_int_equal(opscope_plan_new(m, OPSCOPE_UNIT_SCALAR, &p, err, sizeof err), OPSCOPE_OK);
+  opscope_exec_t *e = NULL;
+  assert_int_equal(opscope_exec_new(p, &e, err, sizeof err), OPSCOPE_OK);
+  struct opscope_tensor in;
+  assert_true(opscope_model_input(m, 0, &in));
+  float x[784] = {0};
+  int64_t wrong_dims[2] = {1, 783};
+  in.data = x;
+  in.nbytes = sizeof x;
+  in.dims = wrong_dims;
+  assert_int_equal(opscope_exec_run(e, &in, 1, err, sizeof err), OPSCOPE_ERR_BAD_INPUT);
+  OPS_ASSERT_CONTAINS(err, "has shape [1, 783], the model expects [1, 784]");
+  in.dtype = OPSCOPE_DTYPE_I64;
+  assert_int_equal(opscope_exec_run(e, &in, 1, err, sizeof err), OPSCOPE_ERR_BAD_INPUT);
+  OPS_ASSERT_CONTAINS(err, "is i64, the model expects f32");
+  assert_int_equal(opscope_exec_run(e, &in, 0, err, sizeof err), OPSCOPE_ERR_BAD_INPUT);
+  OPS_ASSERT_CONTAINS(err, "0 inputs given, the model has 1");
+  assert_true(opscope_exec_arena_bytes(e) > 0);
+  opscope_exec_free(e);
+  opscope_plan_free(p);
+  opscope_model_free(m);
+}
+
+static void test_plan_reports_fallbacks(void **state) {
+  (void)state;
+  char err[1024];
+  opscope_model_t *m = NULL;
+  assert_int_equal(opscope_model_load("builtin:mnist", &m, err, sizeof err), OPSCOPE_OK);
+  opscope_plan_t *p = NULL;
+  assert_int_equal(opscope_plan_new(m, OPSCOPE_UNIT_SIMD, &p, err, sizeof err), OPSCOPE_OK);
+  size_t fallbacks = 0;
+  for (size_t i = 0; i < opscope_plan_node_count(p); i++) {
+    struct opscope_plan_node n;
+    assert_true(opscope_plan_node(p, i, &n));
+    if (!n.fallback) continue;
+    fallbacks++;
+    /* Every fallback carries a code, a specific reason and a hint. */
+    assert_true(n.code[0] != '\0');
+    assert_true(n.reason[0] != '\0');
+    assert_true(n.hint[0] != '\0');
+    assert_int_equal(n.assigned_unit, OPSCOPE_UNIT_SCALAR);
+  }
+  assert_true(fallbacks > 0);
+  opscope_plan_free(p);
+  opscope_model_free(m);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_ir_roundtrip_bit_identical),
+      cmocka_unit_test(test_run_checks_inputs),
+      cmocka_unit_test(test_plan_reports_fallbacks),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
