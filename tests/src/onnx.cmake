@@ -5,7 +5,7 @@
 opscope_unit_test(test-load-onnx unit
   SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/test-load-onnx.c
   LIBS opscope_core opscope_onnx_proto)
-opscope_unit_test(test-load-onnx-models models
+opscope_unit_test(test-load-onnx-models models SKIPPABLE
   SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/test-load-onnx-models.c
   LIBS opscope_core)
 opscope_unit_test(test-load-onnx-conformance conformance
