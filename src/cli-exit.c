@@ -21,7 +21,12 @@ int ops_cli_exit_code(int status) {
 }
 
 int ops_cli_fail(int status, const char *message) {
-  fprintf(stderr, "opscope: %s%s\n", status == OPSCOPE_ERR_INTERNAL ? "internal error: " : "",
-          message);
+  /* Unsupported and internal errors say so up front: the first is a limit of opscope, not a
+   * fault in the model, and the second is a bug to report. Scripts (the conformance runner) rely
+   * on the "unsupported: " prefix. */
+  const char *kind = status == OPSCOPE_ERR_INTERNAL      ? "internal error: "
+                     : status == OPSCOPE_ERR_UNSUPPORTED ? "unsupported: "
+                                                         : "";
+  fprintf(stderr, "opscope: %s%s\n", kind, message);
   return ops_cli_exit_code(status);
 }
