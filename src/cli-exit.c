@@ -27,6 +27,11 @@ int ops_cli_fail(int status, const char *message) {
   const char *kind = status == OPSCOPE_ERR_INTERNAL      ? "internal error: "
                      : status == OPSCOPE_ERR_UNSUPPORTED ? "unsupported: "
                                                          : "";
-  fprintf(stderr, "opscope: %s%s\n", kind, message);
+  /* Messages quote names from the model file; control bytes there must not reach the terminal. */
+  fprintf(stderr, "opscope: %s", kind);
+  for (const unsigned char *p = (const unsigned char *)message; *p; p++) {
+    fputc(*p < 0x20 || *p == 0x7f ? '?' : *p, stderr);
+  }
+  fputc('\n', stderr);
   return ops_cli_exit_code(status);
 }
