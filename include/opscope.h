@@ -28,6 +28,13 @@
 extern "C" {
 #endif
 
+/* Marks the functions libopscope.so exports; everything else in it is hidden. */
+#if defined(__GNUC__)
+#define OPSCOPE_API __attribute__((visibility("default")))
+#else
+#define OPSCOPE_API
+#endif
+
 #define OPSCOPE_VERSION_MAJOR 0
 #define OPSCOPE_VERSION_MINOR 1
 #define OPSCOPE_VERSION_PATCH 0
@@ -35,8 +42,9 @@ extern "C" {
 
 /* Status codes. The internal list (src/status-list.inc) is checked against these at build time. */
 #define OPSCOPE_OK 0
-#define OPSCOPE_ERR_BAD_INPUT 1   /* the model, a tensor file or an argument is malformed */
-#define OPSCOPE_ERR_UNSUPPORTED 2 /* well-formed, but an op, dtype or attribute is not supported \
+#define OPSCOPE_ERR_BAD_INPUT 1 /* the model, a tensor file or an argument is malformed */
+#define OPSCOPE_ERR_UNSUPPORTED                                                                  \
+  2                               /* well-formed, but an op, dtype or attribute is not supported \
                                    */
 #define OPSCOPE_ERR_NO_MEMORY 3   /* an allocation failed or a size limit was exceeded */
 #define OPSCOPE_ERR_IO 4          /* a file could not be opened, read or written */
@@ -45,7 +53,7 @@ extern "C" {
 #define OPSCOPE_ERR_INTERNAL 7    /* an invariant of opscope itself was broken (a bug) */
 
 /* Returns a static, human-readable name of a status code. */
-const char *opscope_status_str(int status);
+OPSCOPE_API const char *opscope_status_str(int status);
 
 /* Element types, numbered as ONNX's TensorProto.DataType so files map to them directly. */
 enum opscope_dtype {
@@ -67,7 +75,7 @@ enum opscope_dtype {
 };
 
 /* Returns the short name of a dtype ("f32", "i64", ...), or "undefined". */
-const char *opscope_dtype_name(int dtype);
+OPSCOPE_API const char *opscope_dtype_name(int dtype);
 
 /* Execution units, from the portable reference to the planner's free choice. */
 enum opscope_unit {
@@ -78,9 +86,9 @@ enum opscope_unit {
 };
 
 /* Returns "scalar", "simd", "threads" or "all". */
-const char *opscope_unit_name(int unit);
+OPSCOPE_API const char *opscope_unit_name(int unit);
 /* Parses a unit name; returns the unit or -1. */
-int opscope_unit_parse(const char *name);
+OPSCOPE_API int opscope_unit_parse(const char *name);
 
 typedef struct opscope_model opscope_model_t;
 typedef struct opscope_plan opscope_plan_t;
@@ -101,35 +109,39 @@ struct opscope_tensor {
 
 /* Loads a model: a path to an `.onnx` file, to a JSON IR file (`.json`, weights beside it), or
  * `builtin:NAME`. Validates it and infers shapes. On success *out is owned by the caller. */
-int opscope_model_load(const char *path, opscope_model_t **out, char *err, size_t err_len);
-void opscope_model_free(opscope_model_t *model);
+OPSCOPE_API int opscope_model_load(const char *path, opscope_model_t **out, char *err,
+                                   size_t err_len);
+OPSCOPE_API void opscope_model_free(opscope_model_t *model);
 
 /* Names of the built-in models, NULL-terminated; and a one-line description of one. */
-const char *const *opscope_builtin_names(void);
-const char *opscope_builtin_describe(const char *name);
+OPSCOPE_API const char *const *opscope_builtin_names(void);
+OPSCOPE_API const char *opscope_builtin_describe(const char *name);
 
 /* Model facts. Strings are borrowed from the model. */
-const char *opscope_model_name(const opscope_model_t *model);
-const char *opscope_model_path(const opscope_model_t *model);
-const char *opscope_model_format(const opscope_model_t *model); /* "onnx", "json-ir", "builtin" */
-int64_t opscope_model_opset(const opscope_model_t *model);
-size_t opscope_model_node_count(const opscope_model_t *model);
-int64_t opscope_model_param_count(const opscope_model_t *model);
-size_t opscope_model_input_count(const opscope_model_t *model);
-size_t opscope_model_output_count(const opscope_model_t *model);
+OPSCOPE_API const char *opscope_model_name(const opscope_model_t *model);
+OPSCOPE_API const char *opscope_model_path(const opscope_model_t *model);
+OPSCOPE_API const char *opscope_model_format(
+    const opscope_model_t *model); /* "onnx", "json-ir", "builtin" */
+OPSCOPE_API int64_t opscope_model_opset(const opscope_model_t *model);
+OPSCOPE_API size_t opscope_model_node_count(const opscope_model_t *model);
+OPSCOPE_API int64_t opscope_model_param_count(const opscope_model_t *model);
+OPSCOPE_API size_t opscope_model_input_count(const opscope_model_t *model);
+OPSCOPE_API size_t opscope_model_output_count(const opscope_model_t *model);
 /* Fills `t` (name, dtype, rank, dims; data NULL) for input or output `index`. Unknown dims are
  * -1. Returns false when index is out of range. */
-bool opscope_model_input(const opscope_model_t *model, size_t index, struct opscope_tensor *t);
-bool opscope_model_output(const opscope_model_t *model, size_t index, struct opscope_tensor *t);
+OPSCOPE_API bool opscope_model_input(const opscope_model_t *model, size_t index,
+                                     struct opscope_tensor *t);
+OPSCOPE_API bool opscope_model_output(const opscope_model_t *model, size_t index,
+                                      struct opscope_tensor *t);
 
 /* Fixes the shape of graph input `name` (replacing symbolic or unknown dims) and re-runs shape
  * inference. Fails with OPSCOPE_ERR_BAD_INPUT when the shape contradicts the model. */
-int opscope_model_set_input_shape(opscope_model_t *model, const char *name, int rank,
-                                  const int64_t *dims, char *err, size_t err_len);
+OPSCOPE_API int opscope_model_set_input_shape(opscope_model_t *model, const char *name, int rank,
+                                              const int64_t *dims, char *err, size_t err_len);
 
 /* Writes the model as JSON IR: `json_path` and the weights file beside it (same base, `.bin`). */
-int opscope_model_export_ir(const opscope_model_t *model, const char *json_path, char *err,
-                            size_t err_len);
+OPSCOPE_API int opscope_model_export_ir(const opscope_model_t *model, const char *json_path,
+                                        char *err, size_t err_len);
 
 /* ---- plans ----------------------------------------------------------------------------------- */
 
@@ -137,9 +149,9 @@ int opscope_model_export_ir(const opscope_model_t *model, const char *json_path,
  * (threads -> simd -> scalar) where the requested unit cannot run an op. The model must outlive
  * the plan. An op no unit can run stays in the plan with assigned_unit -1 and its reason, so the
  * plan can be reported; opscope_exec_new then refuses it. */
-int opscope_plan_new(const opscope_model_t *model, int requested_unit, opscope_plan_t **out,
-                     char *err, size_t err_len);
-void opscope_plan_free(opscope_plan_t *plan);
+OPSCOPE_API int opscope_plan_new(const opscope_model_t *model, int requested_unit,
+                                 opscope_plan_t **out, char *err, size_t err_len);
+OPSCOPE_API void opscope_plan_free(opscope_plan_t *plan);
 
 /* One node of the compute plan. Strings are borrowed from the plan. */
 struct opscope_plan_node {
@@ -155,34 +167,38 @@ struct opscope_plan_node {
   const char *hint;   /* what a person can do about it, or "" */
 };
 
-size_t opscope_plan_node_count(const opscope_plan_t *plan);
-bool opscope_plan_node(const opscope_plan_t *plan, size_t index, struct opscope_plan_node *out);
-int opscope_plan_requested_unit(const opscope_plan_t *plan);
+OPSCOPE_API size_t opscope_plan_node_count(const opscope_plan_t *plan);
+OPSCOPE_API bool opscope_plan_node(const opscope_plan_t *plan, size_t index,
+                                   struct opscope_plan_node *out);
+OPSCOPE_API int opscope_plan_requested_unit(const opscope_plan_t *plan);
 
 /* ---- compiled models ------------------------------------------------------------------------- */
 
 /* Compiles a plan into an executable model: kernels bound, one arena planned. The plan and its
  * model must outlive the executable. */
-int opscope_exec_new(const opscope_plan_t *plan, opscope_exec_t **out, char *err, size_t err_len);
-void opscope_exec_free(opscope_exec_t *exec);
+OPSCOPE_API int opscope_exec_new(const opscope_plan_t *plan, opscope_exec_t **out, char *err,
+                                 size_t err_len);
+OPSCOPE_API void opscope_exec_free(opscope_exec_t *exec);
 
 /* Copies `n_inputs` input tensors in (matched by name; dtype and shape must equal the model's),
  * runs the model, and leaves the outputs readable through opscope_exec_output. */
-int opscope_exec_run(opscope_exec_t *exec, const struct opscope_tensor *inputs, size_t n_inputs,
-                     char *err, size_t err_len);
+OPSCOPE_API int opscope_exec_run(opscope_exec_t *exec, const struct opscope_tensor *inputs,
+                                 size_t n_inputs, char *err, size_t err_len);
 
 /* Output `index` of the last run; data is borrowed and valid until the next run or free. */
-size_t opscope_exec_output_count(const opscope_exec_t *exec);
-bool opscope_exec_output(const opscope_exec_t *exec, size_t index, struct opscope_tensor *out);
+OPSCOPE_API size_t opscope_exec_output_count(const opscope_exec_t *exec);
+OPSCOPE_API bool opscope_exec_output(const opscope_exec_t *exec, size_t index,
+                                     struct opscope_tensor *out);
 /* Bytes of the activation arena, after liveness-based reuse. */
-size_t opscope_exec_arena_bytes(const opscope_exec_t *exec);
+OPSCOPE_API size_t opscope_exec_arena_bytes(const opscope_exec_t *exec);
 
 /* ---- tensor files ---------------------------------------------------------------------------- */
 
 /* Reads a serialized ONNX TensorProto (`input_0.pb`). On success *out owns name, dims and data;
  * release with opscope_tensor_free. */
-int opscope_tensor_load_pb(const char *path, struct opscope_tensor *out, char *err, size_t err_len);
-void opscope_tensor_free(struct opscope_tensor *t);
+OPSCOPE_API int opscope_tensor_load_pb(const char *path, struct opscope_tensor *out, char *err,
+                                       size_t err_len);
+OPSCOPE_API void opscope_tensor_free(struct opscope_tensor *t);
 
 #ifdef __cplusplus
 }

@@ -12,6 +12,12 @@
 #include "src/shape-infer.h"
 #include "src/size.h"
 
+/* Defined here rather than in status.c: the shared library takes from the static archives only
+ * what api.c references, so every public function lives in or is referenced from this file. */
+const char *opscope_status_str(int status) {
+  return ops_status_str((enum ops_status)status);
+}
+
 /* ---- models ---- */
 
 int opscope_model_load(const char *path, opscope_model_t **out, char *err, size_t err_len) {

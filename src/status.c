@@ -21,7 +21,3 @@ const char *ops_status_str(enum ops_status status) {
   }
   return "unknown status";
 }
-
-const char *opscope_status_str(int status) {
-  return ops_status_str((enum ops_status)status);
-}
