@@ -169,3 +169,19 @@ void ops_report_verify_text(FILE *f, const struct ops_report *r) {
   fprintf(f, "%s: %zu output%s %s\n", v->pass ? "PASS" : "FAIL", v->n_checks,
           v->n_checks == 1 ? "" : "s", v->pass ? "match" : "do not all match");
 }
+
+void ops_report_bench_text(FILE *f, const struct ops_report *r) {
+  const struct ops_report_bench *b = r->bench;
+  const struct ops_bench_stats *st = &b->result->stats;
+  fprintf(f, "Benchmark %s on unit '%s' (%d warm-up, %zu timed runs, input: %s):\n", r->graph->path,
+          opscope_unit_name(b->unit), b->config.warmup, st->n, b->input_source);
+  fprintf(f, "  load %.3f ms   plan %.3f ms   compile %.3f ms   first run %.3f ms",
+          r->timing.load_ms, r->timing.plan_ms, r->timing.compile_ms, b->result->first_run_ms);
+  if (b->result->peak_rss_bytes >= 0) {
+    fprintf(f, "   peak RSS %.1f MiB", (double)b->result->peak_rss_bytes / (1024.0 * 1024.0));
+  }
+  fprintf(f, "\n  %-9s %-9s %-9s %-9s %-9s %-9s %-9s (ms)\n", "mean", "median", "min", "max",
+          "stddev", "p90", "p99");
+  fprintf(f, "  %-9.4g %-9.4g %-9.4g %-9.4g %-9.3g %-9.4g %-9.4g\n", st->mean, st->median, st->min,
+          st->max, st->stddev, st->p90, st->p99);
+}

@@ -170,6 +170,35 @@ static json_object *verify_json(const struct ops_report_verify *v) {
   return o;
 }
 
+static json_object *bench_json(const struct ops_report_bench *b) {
+  const struct ops_bench_result *res = b->result;
+  const struct ops_bench_stats *st = &res->stats;
+  json_object *o = json_object_new_object();
+  put(o, "unit", json_object_new_string(opscope_unit_name(b->unit)));
+  put(o, "input", json_object_new_string(b->input_source));
+  put(o, "warmup", json_object_new_int(b->config.warmup));
+  put(o, "iterations", json_object_new_int64((int64_t)st->n));
+  put(o, "min_time_s", json_object_new_double(b->config.min_time_s));
+  put(o, "first_run_ms", json_object_new_double(res->first_run_ms));
+  json_object *stats = json_object_new_object();
+  put(stats, "mean_ms", json_object_new_double(st->mean));
+  put(stats, "median_ms", json_object_new_double(st->median));
+  put(stats, "min_ms", json_object_new_double(st->min));
+  put(stats, "max_ms", json_object_new_double(st->max));
+  put(stats, "stddev_ms", json_object_new_double(st->stddev));
+  put(stats, "p90_ms", json_object_new_double(st->p90));
+  put(stats, "p99_ms", json_object_new_double(st->p99));
+  put(o, "stats", stats);
+  json_object *samples = json_object_new_array();
+  for (size_t i = 0; i < res->n; i++) {
+    json_object_array_add(samples, json_object_new_double(res->samples_ms[i]));
+  }
+  put(o, "samples_ms", samples);
+  put(o, "peak_rss_bytes",
+      res->peak_rss_bytes >= 0 ? json_object_new_int64(res->peak_rss_bytes) : NULL);
+  return o;
+}
+
 static json_object *ms_or_null(double ms) {
   return ms >= 0 ? json_object_new_double(ms) : NULL;
 }
@@ -193,6 +222,11 @@ enum ops_status ops_report_json_write(const char *path, const struct ops_report 
   put(root, "timing", timing);
   if (r->plan != NULL) put(root, "analysis", analysis_json(r));
   if (r->verify != NULL) put(root, "verify", verify_json(r->verify));
+  if (r->bench != NULL) {
+    json_object *benchmarks = json_object_new_array();
+    json_object_array_add(benchmarks, bench_json(r->bench));
+    put(root, "benchmarks", benchmarks);
+  }
 
   enum ops_status status = OPS_OK;
   const char *text = json_object_to_json_string_ext(

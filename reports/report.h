@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "planner/plan.h"
+#include "profiler/bench.h"
 #include "profiler/compare.h"
 #include "src/diag.h"
 #include "src/graph.h"
@@ -35,6 +36,14 @@ struct ops_report_verify {
   bool pass;
 };
 
+/* One --benchmark run of a unit. */
+struct ops_report_bench {
+  int unit; /* the requested unit */
+  struct ops_bench_config config;
+  const char *input_source; /* "seed 1" or the test data directory */
+  const struct ops_bench_result *result;
+};
+
 /* Time of each stage, in milliseconds; negative when the stage did not run. */
 struct ops_report_timing {
   double load_ms;
@@ -51,6 +60,7 @@ struct ops_report {
   size_t arena_bytes;            /* 0 when not compiled */
   size_t naive_bytes;
   const struct ops_report_verify *verify; /* NULL without --verify */
+  const struct ops_report_bench *bench;   /* NULL without --benchmark */
   struct ops_report_timing timing;
 };
 
@@ -60,6 +70,9 @@ void ops_report_analysis_text(FILE *f, const struct ops_report *r, bool per_node
 
 /* The result of --verify, one line per output with its worst element. */
 void ops_report_verify_text(FILE *f, const struct ops_report *r);
+
+/* The result of --benchmark: stage times, first run, statistics. */
+void ops_report_bench_text(FILE *f, const struct ops_report *r);
 
 /* Writes the JSON report (schema OPS_REPORT_SCHEMA_VERSION) to `path`. */
 enum ops_status ops_report_json_write(const char *path, const struct ops_report *r,

@@ -24,6 +24,8 @@ void ops_cli_print_help(void) {
       "  --verify DIR           run on DIR/input_K.pb (an ONNX test_data_set_N directory) and\n"
       "                         compare with DIR/output_K.pb: |got-want| <= atol + rtol*|want|\n"
       "  --export-ir FILE.json  write the model as JSON IR (FILE.bin holds the weights)\n"
+      "  -b, --benchmark UNIT   time the model on UNIT: warm-up runs, then timed runs; prints\n"
+      "                         mean, median, min, max, stddev, p90, p99 and the stage times\n"
       "  --list-builtins        list the built-in models\n"
       "\n"
       "Options:\n"
@@ -33,6 +35,11 @@ void ops_cli_print_help(void) {
       "  -o, --output FILE      also write a JSON report (docs/report.md)\n"
       "      --rtol X           relative tolerance of --verify (default 1e-3)\n"
       "      --atol X           absolute tolerance of --verify (default 1e-5)\n"
+      "  -w, --warmup N         benchmark warm-up runs, never timed (default 3, 0 allowed)\n"
+      "  -n, --iterations N     timed benchmark runs at least (default 10)\n"
+      "      --min-time S       and keep running until the timed runs add up to S seconds\n"
+      "      --seed N           seed of the benchmark's random input (default 1); with --verify\n"
+      "                         the benchmark uses the test data instead\n"
       "      --input-shape NAME=DxDxD\n"
       "                         fix the shape of a model input with symbolic dims (repeatable)\n"
       "  -v, --verbose          more detail (the per-node plan)\n"
@@ -107,8 +114,23 @@ static char *join_argv(int argc, char **argv) {
   return s;
 }
 
+/* A non-negative int option. */
+static bool parse_count(const char *flag, const char *text, int *out) {
+  char *end;
+  errno = 0;
+  long v = strtol(text, &end, 10);
+  if (errno != 0 || end == text || *end != '\0' || v < 0 || v > 100000000) {
+    fprintf(stderr, "opscope: %s: '%s' is not a count from 0 to 100000000\n", flag, text);
+    return false;
+  }
+  *out = (int)v;
+  return true;
+}
+
 enum {
   OPT_VERIFY = 256,
+  OPT_MIN_TIME,
+  OPT_SEED,
   OPT_ANALYZE,
   OPT_EXPORT_IR,
   OPT_LIST_BUILTINS,
@@ -127,6 +149,11 @@ bool ops_cli_parse(int argc, char **argv, struct ops_cli_options *o) {
       {"help", no_argument, NULL, 'h'},
       {"version", no_argument, NULL, 'V'},
       {"analyze", no_argument, NULL, OPT_ANALYZE},
+      {"benchmark", required_argument, NULL, 'b'},
+      {"warmup", required_argument, NULL, 'w'},
+      {"iterations", required_argument, NULL, 'n'},
+      {"min-time", required_argument, NULL, OPT_MIN_TIME},
+      {"seed", required_argument, NULL, OPT_SEED},
       {"verify", required_argument, NULL, OPT_VERIFY},
       {"export-ir", required_argument, NULL, OPT_EXPORT_IR},
       {"list-builtins", no_argument, NULL, OPT_LIST_BUILTINS},
@@ -139,10 +166,13 @@ bool ops_cli_parse(int argc, char **argv, struct ops_cli_options *o) {
   o->unit = OPSCOPE_UNIT_SCALAR;
   o->rtol = 1e-3;
   o->atol = 1e-5;
+  o->warmup = 3;
+  o->iterations = 10;
+  o->seed = 1;
   o->command_line = join_argv(argc, argv);
   opterr = 0;
   int c;
-  while ((c = getopt_long(argc, argv, ":m:u:o:vqhV", longopts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, ":m:u:o:b:w:n:vqhV", longopts, NULL)) != -1) {
     switch (c) {
       case 'm':
         o->model = optarg;
@@ -157,6 +187,33 @@ bool ops_cli_parse(int argc, char **argv, struct ops_cli_options *o) {
       case 'o':
         o->report_path = optarg;
         break;
+      case 'b':
+        o->benchmark = true;
+        o->unit = opscope_unit_parse(optarg);
+        if (o->unit < 0) {
+          fprintf(stderr, "opscope: -b: unknown unit '%s' (scalar, simd, threads, all)\n", optarg);
+          return false;
+        }
+        break;
+      case 'w':
+        if (!parse_count("-w", optarg, &o->warmup)) return false;
+        break;
+      case 'n':
+        if (!parse_count("-n", optarg, &o->iterations)) return false;
+        break;
+      case OPT_MIN_TIME:
+        if (!parse_double("--min-time", optarg, &o->min_time_s)) return false;
+        break;
+      case OPT_SEED: {
+        char *end;
+        errno = 0;
+        o->seed = strtoul(optarg, &end, 10);
+        if (errno != 0 || end == optarg || *end != '\0' || optarg[0] == '-') {
+          fprintf(stderr, "opscope: --seed: '%s' is not a non-negative integer\n", optarg);
+          return false;
+        }
+        break;
+      }
       case 'v':
         o->verbose = true;
         break;
@@ -211,7 +268,11 @@ bool ops_cli_parse(int argc, char **argv, struct ops_cli_options *o) {
     fprintf(stderr, "opscope: no model given: use -m MODEL (see --help)\n");
     return false;
   }
-  if (!o->verify_dir && !o->export_ir) o->analyze = true;
+  if (o->benchmark && o->iterations == 0 && o->min_time_s <= 0.0) {
+    fprintf(stderr, "opscope: -n 0 needs --min-time: a benchmark needs at least one timed run\n");
+    return false;
+  }
+  if (!o->verify_dir && !o->export_ir && !o->benchmark) o->analyze = true;
   return true;
 }
 

@@ -84,7 +84,7 @@ static int run(struct ops_cli_session *s) {
     if (st != OPSCOPE_OK) return ops_cli_fail(st, err);
     if (!o->quiet) printf("Wrote %s and its weights\n", o->export_ir);
   }
-  if (!o->analyze && !o->verify_dir) return rc;
+  if (!o->analyze && !o->verify_dir && !o->benchmark) return rc;
   rc = plan_and_compile(s);
   if (rc != OPS_EXIT_OK) return rc;
   if (o->analyze) rc = worst(rc, ops_cli_analyze(s));
@@ -99,6 +99,15 @@ static int run(struct ops_cli_session *s) {
     uint64_t t0 = ops_clock_ns();
     rc = worst(rc, ops_cli_verify(s));
     s->report.timing.run_ms = ms_since(t0);
+  }
+  if (o->benchmark && rc != OPS_EXIT_BAD_INPUT) {
+    if (o->analyze || o->verify_dir) printf("\n");
+    if (s->exec == NULL) {
+      char err[1024];
+      int st = opscope_exec_new(s->plan, &s->exec, err, sizeof err);
+      return worst(rc, ops_cli_fail(st != OPSCOPE_OK ? st : OPSCOPE_ERR_INTERNAL, err));
+    }
+    rc = worst(rc, ops_cli_benchmark(s));
   }
   if (o->report_path) {
     struct ops_diag d;
@@ -132,6 +141,7 @@ int main(int argc, char **argv) {
       s->report.timing = (struct ops_report_timing){-1, -1, -1, -1};
       rc = run(s);
       ops_cli_verify_done(s);
+      ops_bench_result_done(&s->bench_result);
       opscope_exec_free(s->exec);
       opscope_plan_free(s->plan);
       opscope_model_free(s->model);

@@ -35,6 +35,11 @@ struct ops_cli_options {
   bool analyze;            /* --analyze */
   const char *verify_dir;  /* --verify DIR */
   const char *export_ir;   /* --export-ir FILE */
+  bool benchmark;          /* -b UNIT */
+  int warmup;              /* -w N */
+  int iterations;          /* -n N */
+  double min_time_s;       /* --min-time S */
+  unsigned long seed;      /* --seed N: seeds the benchmark's input */
   const char *report_path; /* -o FILE */
   double rtol, atol;
   bool verbose, quiet;
@@ -75,6 +80,8 @@ struct ops_cli_session {
   opscope_exec_t *exec;   /* owned */
   struct ops_report report;
   struct ops_cli_verify_state verify;
+  struct ops_bench_result bench_result;
+  struct ops_report_bench bench;
 };
 
 /* Modes. Each returns an exit code. */
@@ -84,5 +91,7 @@ int ops_cli_verify_prepare(struct ops_cli_session *s);
 /* Runs the compiled model on the test inputs and compares the outputs. */
 int ops_cli_verify(struct ops_cli_session *s);
 void ops_cli_verify_done(struct ops_cli_session *s);
+/* Times the compiled model on the test data (with --verify) or a seeded input. */
+int ops_cli_benchmark(struct ops_cli_session *s);
 
 #endif /* OPSCOPE_SRC_CLI_H */

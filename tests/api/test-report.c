@@ -27,6 +27,12 @@ static void test_analysis_report(void **state) {
   r.model_file_bytes = -1;
   r.plan = p->plan;
   r.timing = (struct ops_report_timing){1.5, 0.25, -1, -1};
+  double samples[] = {3.0, 1.0, 2.0, 4.0};
+  struct ops_bench_result res = {
+      .first_run_ms = 9.0, .samples_ms = samples, .n = 4, .peak_rss_bytes = -1};
+  ops_bench_stats_compute(samples, 4, &res.stats);
+  struct ops_report_bench bench = {OPSCOPE_UNIT_SCALAR, {2, 4, 0.0}, "seed 1", &res};
+  r.bench = &bench;
   struct ops_diag d;
   ops_diag_init(&d, NULL);
   assert_int_equal(ops_report_json_write("report-test.json", &r, &d), OPS_OK);
@@ -44,6 +50,17 @@ static void test_analysis_report(void **state) {
   json_object *timing = get(root, "timing");
   OPS_ASSERT_NEAR(json_object_get_double(get(timing, "load_ms")), 1.5, 0);
   assert_null(get(timing, "run_ms"));
+
+  json_object *b = json_object_array_get_idx(get(root, "benchmarks"), 0);
+  assert_string_equal(json_object_get_string(get(b, "unit")), "scalar");
+  assert_int_equal(json_object_get_int(get(b, "iterations")), 4);
+  json_object *bs = get(b, "stats");
+  OPS_ASSERT_NEAR(json_object_get_double(get(bs, "mean_ms")), 2.5, 1e-12);
+  OPS_ASSERT_NEAR(json_object_get_double(get(bs, "median_ms")), 2.5, 1e-12);
+  OPS_ASSERT_NEAR(json_object_get_double(get(bs, "p90_ms")), 3.7, 1e-12);
+  OPS_ASSERT_NEAR(json_object_get_double(get(bs, "stddev_ms")), 1.2909944487358056, 1e-12);
+  assert_int_equal(json_object_array_length(get(b, "samples_ms")), 4);
+  assert_null(get(b, "peak_rss_bytes"));
 
   json_object *a = get(root, "analysis");
   assert_string_equal(json_object_get_string(get(a, "requested_unit")), "simd");

@@ -1,0 +1,101 @@
+#include "profiler/bench.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+
+#include "profiler/clock.h"
+#include "src/size.h"
+
+/* Upper bound on timed runs, so --min-time on a very fast model cannot exhaust memory. */
+#define MAX_SAMPLES ((size_t)1 << 22)
+
+static int compare_double(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return x < y ? -1 : (x > y ? 1 : 0);
+}
+
+/* Linear interpolation between order statistics (numpy's default "linear" method). */
+static double percentile(const double *sorted, size_t n, double p) {
+  double at = p / 100.0 * (double)(n - 1);
+  size_t lo = (size_t)at;
+  if (lo + 1 >= n) return sorted[n - 1];
+  return sorted[lo] + (at - (double)lo) * (sorted[lo + 1] - sorted[lo]);
+}
+
+void ops_bench_stats_compute(const double *samples, size_t n, struct ops_bench_stats *out) {
+  memset(out, 0, sizeof *out);
+  out->n = n;
+  if (n == 0) return;
+  double *sorted = malloc(n * sizeof *sorted);
+  if (sorted == NULL) return;
+  memcpy(sorted, samples, n * sizeof *sorted);
+  qsort(sorted, n, sizeof *sorted, compare_double);
+  double sum = 0.0;
+  for (size_t i = 0; i < n; i++)
+    sum += sorted[i];
+  out->mean = sum / (double)n;
+  double sq = 0.0;
+  for (size_t i = 0; i < n; i++)
+    sq += (sorted[i] - out->mean) * (sorted[i] - out->mean);
+  /* Sample standard deviation: the runs are a sample of the model's latency distribution. */
+  out->stddev = n > 1 ? sqrt(sq / (double)(n - 1)) : 0.0;
+  out->min = sorted[0];
+  out->max = sorted[n - 1];
+  out->median = percentile(sorted, n, 50.0);
+  out->p90 = percentile(sorted, n, 90.0);
+  out->p99 = percentile(sorted, n, 99.0);
+  free(sorted);
+}
+
+static double run_ms(struct ops_exec *exec, enum ops_status *st, struct ops_diag *d) {
+  uint64_t t0 = ops_clock_ns();
+  *st = ops_exec_run(exec, d);
+  return (double)(ops_clock_ns() - t0) / 1e6;
+}
+
+enum ops_status ops_bench_run(struct ops_exec *exec, const struct ops_bench_config *cfg,
+                              struct ops_bench_result *out, struct ops_diag *d) {
+  memset(out, 0, sizeof *out);
+  out->peak_rss_bytes = -1;
+  enum ops_status st = OPS_OK;
+  out->first_run_ms = run_ms(exec, &st, d);
+  if (st != OPS_OK) return st;
+  for (int i = 1; i < cfg->warmup; i++) {
+    run_ms(exec, &st, d);
+    if (st != OPS_OK) return st;
+  }
+  /* Without warm-up the first run is also the first sample: the user asked for cold numbers. */
+  size_t cap = cfg->iterations > 0 ? (size_t)cfg->iterations : 16;
+  out->samples_ms = ops_calloc_array(cap, sizeof *out->samples_ms);
+  if (out->samples_ms == NULL) return ops_fail(d, OPS_ERR_NO_MEMORY, "out of memory");
+  double total_ms = 0.0;
+  if (cfg->warmup == 0) {
+    out->samples_ms[out->n++] = out->first_run_ms;
+    total_ms += out->first_run_ms;
+  }
+  while ((out->n < (size_t)cfg->iterations || total_ms < cfg->min_time_s * 1e3) &&
+         out->n < MAX_SAMPLES) {
+    if (out->n == cap) {
+      double *grown = ops_realloc_array(out->samples_ms, cap * 2, sizeof *grown);
+      if (grown == NULL) return ops_fail(d, OPS_ERR_NO_MEMORY, "out of memory");
+      out->samples_ms = grown;
+      cap *= 2;
+    }
+    double ms = run_ms(exec, &st, d);
+    if (st != OPS_OK) return st;
+    out->samples_ms[out->n++] = ms;
+    total_ms += ms;
+  }
+  ops_bench_stats_compute(out->samples_ms, out->n, &out->stats);
+  struct rusage ru;
+  /* Linux reports ru_maxrss in KiB. */
+  if (getrusage(RUSAGE_SELF, &ru) == 0) out->peak_rss_bytes = (long long)ru.ru_maxrss * 1024;
+  return OPS_OK;
+}
+
+void ops_bench_result_done(struct ops_bench_result *r) {
+  free(r->samples_ms);
+  memset(r, 0, sizeof *r);
+}

@@ -1,0 +1,45 @@
+/*
+ * The benchmark harness: warm-up runs that never enter a statistic, then timed runs until both
+ * the iteration count and the minimum time are reached, then order statistics.
+ *
+ * It times ops_exec_run() alone: inputs are set once before, so copying them is not measured.
+ */
+#ifndef OPSCOPE_PROFILER_BENCH_H
+#define OPSCOPE_PROFILER_BENCH_H
+
+#include <stddef.h>
+
+#include "compiler/exec.h"
+#include "src/diag.h"
+
+struct ops_bench_config {
+  int warmup;        /* runs before timing; 0 allowed */
+  int iterations;    /* timed runs at least */
+  double min_time_s; /* and keep going until the timed runs add up to this many seconds */
+};
+
+/* Statistics of the timed runs, in milliseconds. Percentiles interpolate linearly between the
+ * two nearest order statistics. */
+struct ops_bench_stats {
+  size_t n;
+  double mean, median, min, max, stddev, p90, p99;
+};
+
+struct ops_bench_result {
+  double first_run_ms; /* the first run after compiling: cold caches, page faults */
+  double *samples_ms;  /* owned; n timed runs in the order they ran */
+  size_t n;
+  struct ops_bench_stats stats;
+  long long peak_rss_bytes; /* of the whole process after the runs; -1 when unreadable */
+};
+
+/* Runs `exec` (inputs already set) as `cfg` says. The first run is reported apart and counts as
+ * one of the warm-up runs when cfg->warmup > 0. */
+enum ops_status ops_bench_run(struct ops_exec *exec, const struct ops_bench_config *cfg,
+                              struct ops_bench_result *out, struct ops_diag *d);
+void ops_bench_result_done(struct ops_bench_result *r);
+
+/* Fills `out` from `n` samples (milliseconds); n may be 0 (all fields 0). */
+void ops_bench_stats_compute(const double *samples, size_t n, struct ops_bench_stats *out);
+
+#endif /* OPSCOPE_PROFILER_BENCH_H */
