@@ -56,10 +56,13 @@ static double run_ms(struct ops_exec *exec, enum ops_status *st, struct ops_diag
 }
 
 enum ops_status ops_bench_run(struct ops_exec *exec, const struct ops_bench_config *cfg,
-                              struct ops_bench_result *out, struct ops_diag *d) {
+                              struct ops_pmu_set *pmu, struct ops_bench_result *out,
+                              struct ops_diag *d) {
   memset(out, 0, sizeof *out);
   out->peak_rss_bytes = -1;
   enum ops_status st = OPS_OK;
+  /* Counters cover exactly the timed runs; without warm-up the first run is one of them. */
+  if (pmu != NULL && cfg->warmup == 0) ops_pmu_start(pmu);
   out->first_run_ms = run_ms(exec, &st, d);
   if (st != OPS_OK) return st;
   for (int i = 1; i < cfg->warmup; i++) {
@@ -71,6 +74,7 @@ enum ops_status ops_bench_run(struct ops_exec *exec, const struct ops_bench_conf
   out->samples_ms = ops_calloc_array(cap, sizeof *out->samples_ms);
   if (out->samples_ms == NULL) return ops_fail(d, OPS_ERR_NO_MEMORY, "out of memory");
   double total_ms = 0.0;
+  if (pmu != NULL && cfg->warmup > 0) ops_pmu_start(pmu);
   if (cfg->warmup == 0) {
     out->samples_ms[out->n++] = out->first_run_ms;
     total_ms += out->first_run_ms;
@@ -88,6 +92,7 @@ enum ops_status ops_bench_run(struct ops_exec *exec, const struct ops_bench_conf
     out->samples_ms[out->n++] = ms;
     total_ms += ms;
   }
+  if (pmu != NULL) ops_pmu_stop(pmu);
   ops_bench_stats_compute(out->samples_ms, out->n, &out->stats);
   struct rusage ru;
   /* Linux reports ru_maxrss in KiB. */

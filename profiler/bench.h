@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 #include "compiler/exec.h"
+#include "profiler/pmu.h"
 #include "src/diag.h"
 
 struct ops_bench_config {
@@ -34,9 +35,11 @@ struct ops_bench_result {
 };
 
 /* Runs `exec` (inputs already set) as `cfg` says. The first run is reported apart and counts as
- * one of the warm-up runs when cfg->warmup > 0. */
+ * one of the warm-up runs when cfg->warmup > 0. When `pmu` is not NULL (opened), its counters
+ * cover exactly the timed runs. */
 enum ops_status ops_bench_run(struct ops_exec *exec, const struct ops_bench_config *cfg,
-                              struct ops_bench_result *out, struct ops_diag *d);
+                              struct ops_pmu_set *pmu, struct ops_bench_result *out,
+                              struct ops_diag *d);
 void ops_bench_result_done(struct ops_bench_result *r);
 
 /* Fills `out` from `n` samples (milliseconds); n may be 0 (all fields 0). */

@@ -170,6 +170,34 @@ void ops_report_verify_text(FILE *f, const struct ops_report *r) {
           v->n_checks == 1 ? "" : "s", v->pass ? "match" : "do not all match");
 }
 
+/* Counters per timed run; unavailable ones show their state and reason, never a number. */
+static void print_counters(FILE *f, const struct ops_report_bench *b) {
+  double runs = b->result->n ? (double)b->result->n : 1.0;
+  fprintf(f, "Counters (per timed run, user space):\n");
+  for (size_t i = 0; i < b->counters->n; i++) {
+    const struct ops_pmu_counter *c = &b->counters->counters[i];
+    if (c->state != OPS_COUNTER_OK && c->state != OPS_COUNTER_SCALED) {
+      fprintf(f, "  %-18s n/a (%s: %s)\n", c->name, ops_counter_state_name(c->state), c->reason);
+      continue;
+    }
+    if (strcmp(c->unit, "ns") == 0) {
+      fprintf(f, "  %-18s %14.4f ms", c->name, c->value / runs / 1e6);
+    } else {
+      fprintf(f, "  %-18s %14.1f", c->name, c->value / runs);
+    }
+    if (c->state == OPS_COUNTER_SCALED) fprintf(f, "  (%s)", c->reason);
+    fprintf(f, "\n");
+  }
+  for (size_t i = 0; i < b->n_metrics; i++) {
+    const struct ops_metric_value *m = &b->metrics[i];
+    if (m->available) {
+      fprintf(f, "  %-18s %14.3f %s\n", m->name, m->value, m->unit);
+    } else {
+      fprintf(f, "  %-18s n/a (%s)\n", m->name, m->reason);
+    }
+  }
+}
+
 void ops_report_bench_text(FILE *f, const struct ops_report *r) {
   const struct ops_report_bench *b = r->bench;
   const struct ops_bench_stats *st = &b->result->stats;
@@ -184,4 +212,5 @@ void ops_report_bench_text(FILE *f, const struct ops_report *r) {
           "stddev", "p90", "p99");
   fprintf(f, "  %-9.4g %-9.4g %-9.4g %-9.4g %-9.3g %-9.4g %-9.4g\n", st->mean, st->median, st->min,
           st->max, st->stddev, st->p90, st->p99);
+  if (b->counters != NULL) print_counters(f, b);
 }

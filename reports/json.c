@@ -194,6 +194,36 @@ static json_object *bench_json(const struct ops_report_bench *b) {
     json_object_array_add(samples, json_object_new_double(res->samples_ms[i]));
   }
   put(o, "samples_ms", samples);
+  if (b->counters != NULL) {
+    double runs = res->n ? (double)res->n : 1.0;
+    json_object *counters = json_object_new_array();
+    for (size_t i = 0; i < b->counters->n; i++) {
+      const struct ops_pmu_counter *c = &b->counters->counters[i];
+      bool ok = c->state == OPS_COUNTER_OK || c->state == OPS_COUNTER_SCALED;
+      json_object *e = json_object_new_object();
+      put(e, "name", json_object_new_string(c->name));
+      put(e, "unit", json_object_new_string(c->unit));
+      put(e, "state", json_object_new_string(ops_counter_state_name(c->state)));
+      put(e, "per_run", ok ? json_object_new_double(c->value / runs) : NULL);
+      put(e, "total", ok ? json_object_new_double(c->value) : NULL);
+      put(e, "running_pct", ok ? json_object_new_double(c->running_pct) : NULL);
+      put(e, "reason", c->reason[0] ? json_object_new_string(c->reason) : NULL);
+      json_object_array_add(counters, e);
+    }
+    put(o, "counters", counters);
+    json_object *metrics = json_object_new_array();
+    for (size_t i = 0; i < b->n_metrics; i++) {
+      const struct ops_metric_value *m = &b->metrics[i];
+      json_object *e = json_object_new_object();
+      put(e, "name", json_object_new_string(m->name));
+      put(e, "unit", json_object_new_string(m->unit));
+      put(e, "value", m->available ? number(m->value) : NULL);
+      put(e, "formula", json_object_new_string(m->description));
+      put(e, "reason", m->available ? NULL : json_object_new_string(m->reason));
+      json_object_array_add(metrics, e);
+    }
+    put(o, "metrics", metrics);
+  }
   put(o, "peak_rss_bytes",
       res->peak_rss_bytes >= 0 ? json_object_new_int64(res->peak_rss_bytes) : NULL);
   return o;

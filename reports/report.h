@@ -11,6 +11,8 @@
 
 #include "planner/plan.h"
 #include "profiler/bench.h"
+#include "profiler/metrics.h"
+#include "profiler/pmu.h"
 #include "profiler/compare.h"
 #include "src/diag.h"
 #include "src/graph.h"
@@ -42,6 +44,9 @@ struct ops_report_bench {
   struct ops_bench_config config;
   const char *input_source; /* "seed 1" or the test data directory */
   const struct ops_bench_result *result;
+  const struct ops_pmu_set *counters;        /* NULL without --counters */
+  const struct ops_metric_value *metrics;    /* n_metrics entries */
+  size_t n_metrics;
 };
 
 /* Time of each stage, in milliseconds; negative when the stage did not run. */

@@ -38,6 +38,10 @@ void ops_cli_print_help(void) {
       "  -w, --warmup N         benchmark warm-up runs, never timed (default 3, 0 allowed)\n"
       "  -n, --iterations N     timed benchmark runs at least (default 10)\n"
       "      --min-time S       and keep running until the timed runs add up to S seconds\n"
+      "      --counters[=LIST]  read perf_event_open counters over the timed runs (default:\n"
+      "                         cycles, instructions, cache-references, cache-misses,\n"
+      "                         branch-misses, task-clock, page-faults, context-switches,\n"
+      "                         cpu-migrations); unreadable ones are shown as n/a with why\n"
       "      --seed N           seed of the benchmark's random input (default 1); with --verify\n"
       "                         the benchmark uses the test data instead\n"
       "      --input-shape NAME=DxDxD\n"
@@ -131,6 +135,7 @@ enum {
   OPT_VERIFY = 256,
   OPT_MIN_TIME,
   OPT_SEED,
+  OPT_COUNTERS,
   OPT_ANALYZE,
   OPT_EXPORT_IR,
   OPT_LIST_BUILTINS,
@@ -154,6 +159,7 @@ bool ops_cli_parse(int argc, char **argv, struct ops_cli_options *o) {
       {"iterations", required_argument, NULL, 'n'},
       {"min-time", required_argument, NULL, OPT_MIN_TIME},
       {"seed", required_argument, NULL, OPT_SEED},
+      {"counters", optional_argument, NULL, OPT_COUNTERS},
       {"verify", required_argument, NULL, OPT_VERIFY},
       {"export-ir", required_argument, NULL, OPT_EXPORT_IR},
       {"list-builtins", no_argument, NULL, OPT_LIST_BUILTINS},
@@ -203,6 +209,10 @@ bool ops_cli_parse(int argc, char **argv, struct ops_cli_options *o) {
         break;
       case OPT_MIN_TIME:
         if (!parse_double("--min-time", optarg, &o->min_time_s)) return false;
+        break;
+      case OPT_COUNTERS:
+        o->counters = true;
+        o->counter_list = optarg;
         break;
       case OPT_SEED: {
         char *end;
@@ -266,6 +276,10 @@ bool ops_cli_parse(int argc, char **argv, struct ops_cli_options *o) {
   }
   if (!o->help && !o->version && !o->list_builtins && o->model == NULL) {
     fprintf(stderr, "opscope: no model given: use -m MODEL (see --help)\n");
+    return false;
+  }
+  if (o->counters && !o->benchmark) {
+    fprintf(stderr, "opscope: --counters measures a benchmark: add -b UNIT\n");
     return false;
   }
   if (o->benchmark && o->iterations == 0 && o->min_time_s <= 0.0) {

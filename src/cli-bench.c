@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "profiler/bench.h"
+#include "profiler/metrics.h"
+#include "profiler/pmu.h"
 #include "src/api-impl.h"
 #include "src/cli.h"
 #include "src/size.h"
@@ -76,9 +78,22 @@ int ops_cli_benchmark(struct ops_cli_session *s) {
   if (rc != OPS_EXIT_OK) return rc;
   struct ops_bench_config cfg = {s->opts->warmup, s->opts->iterations, s->opts->min_time_s};
   struct ops_diag d;
+  ops_diag_init(&d, NULL);
+  struct ops_pmu_set *pmu = NULL;
+  if (s->opts->counters) {
+    enum ops_status st = ops_pmu_open(&s->pmu, s->opts->counter_list, &d);
+    if (st != OPS_OK) return ops_cli_fail((int)st, d.msg);
+    pmu = &s->pmu;
+  }
   ops_diag_init(&d, s->report.graph->path);
-  enum ops_status st = ops_bench_run(s->exec->exec, &cfg, &s->bench_result, &d);
+  enum ops_status st = ops_bench_run(s->exec->exec, &cfg, pmu, &s->bench_result, &d);
+  if (pmu != NULL) ops_pmu_close(pmu);
   if (st != OPS_OK) return ops_cli_fail((int)st, d.msg);
+  if (pmu != NULL) {
+    s->bench.counters = pmu;
+    s->bench.metrics = s->metrics;
+    s->bench.n_metrics = ops_metrics_compute(pmu, s->metrics);
+  }
   snprintf(source, sizeof source, "seed %lu", s->opts->seed);
   s->bench.unit = s->opts->unit;
   s->bench.config = cfg;

@@ -30,17 +30,19 @@ struct ops_cli_shape {
 };
 
 struct ops_cli_options {
-  const char *model;       /* -m */
-  int unit;                /* -u, enum opscope_unit */
-  bool analyze;            /* --analyze */
-  const char *verify_dir;  /* --verify DIR */
-  const char *export_ir;   /* --export-ir FILE */
-  bool benchmark;          /* -b UNIT */
-  int warmup;              /* -w N */
-  int iterations;          /* -n N */
-  double min_time_s;       /* --min-time S */
-  unsigned long seed;      /* --seed N: seeds the benchmark's input */
-  const char *report_path; /* -o FILE */
+  const char *model;        /* -m */
+  int unit;                 /* -u, enum opscope_unit */
+  bool analyze;             /* --analyze */
+  const char *verify_dir;   /* --verify DIR */
+  const char *export_ir;    /* --export-ir FILE */
+  bool benchmark;           /* -b UNIT */
+  int warmup;               /* -w N */
+  int iterations;           /* -n N */
+  double min_time_s;        /* --min-time S */
+  unsigned long seed;       /* --seed N: seeds the benchmark's input */
+  bool counters;            /* --counters[=LIST] */
+  const char *counter_list; /* NULL: the default events */
+  const char *report_path;  /* -o FILE */
   double rtol, atol;
   bool verbose, quiet;
   bool list_builtins, help, version;
@@ -82,6 +84,8 @@ struct ops_cli_session {
   struct ops_cli_verify_state verify;
   struct ops_bench_result bench_result;
   struct ops_report_bench bench;
+  struct ops_pmu_set pmu;
+  struct ops_metric_value metrics[OPS_METRIC_MAX];
 };
 
 /* Modes. Each returns an exit code. */
