@@ -5,6 +5,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "compiler/mem-plan.h"
 #include "src/size.h"
@@ -26,6 +27,7 @@ void ops_exec_free(struct ops_exec *exec) {
   free(exec->steps);
   free(exec->arena);
   free(exec->tensor_data);
+  free(exec->step_ns);
   free(exec);
 }
 
@@ -179,8 +181,11 @@ enum ops_status ops_exec_new(const struct ops_plan *plan, struct ops_exec **out,
   e->plan = plan;
   e->steps = ops_calloc_array(plan->n_nodes, sizeof *e->steps);
   e->tensor_data = ops_calloc_array(g->n_tensors, sizeof *e->tensor_data);
+  e->step_ns = ops_calloc_array(plan->n_nodes, sizeof *e->step_ns);
   step_of_node = ops_calloc_array(g->n_nodes, sizeof *step_of_node);
-  if (e->steps == NULL || e->tensor_data == NULL || step_of_node == NULL) goto fail;
+  if (e->steps == NULL || e->tensor_data == NULL || e->step_ns == NULL || step_of_node == NULL) {
+    goto fail;
+  }
   for (size_t i = 0; i < plan->n_nodes; i++) {
     const struct ops_plan_node *pn = &plan->nodes[i];
     const struct ops_node *node = &g->nodes[pn->node];
@@ -233,17 +238,46 @@ enum ops_status ops_exec_set_input(struct ops_exec *exec, int tensor, const void
   return OPS_OK;
 }
 
+static enum ops_status step_failed(const struct ops_exec *exec, const struct ops_step *step,
+                                   enum ops_kresult r, struct ops_diag *d) {
+  const struct ops_node *node = &exec->graph->nodes[step->node];
+  return ops_fail(d, OPS_ERR_BAD_INPUT, "node '%s' (%s): %s", node->name, node->op_type,
+                  ops_kresult_str(r));
+}
+
+/* Monotonic nanoseconds; compiler/ has no profiler, and the cost here is one vDSO call. */
+static uint64_t now_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
 enum ops_status ops_exec_run(struct ops_exec *exec, struct ops_diag *d) {
+  if (!exec->profile) {
+    for (size_t s = 0; s < exec->n_steps; s++) {
+      const struct ops_step *step = &exec->steps[s];
+      enum ops_kresult r = step->bind.kernel->fn(&step->call);
+      if (r != OPS_KRESULT_OK) return step_failed(exec, step, r, d);
+    }
+    return OPS_OK;
+  }
+  uint64_t t0 = now_ns();
   for (size_t s = 0; s < exec->n_steps; s++) {
     const struct ops_step *step = &exec->steps[s];
     enum ops_kresult r = step->bind.kernel->fn(&step->call);
-    if (r != OPS_KRESULT_OK) {
-      const struct ops_node *node = &exec->graph->nodes[step->node];
-      return ops_fail(d, OPS_ERR_BAD_INPUT, "node '%s' (%s): %s", node->name, node->op_type,
-                      ops_kresult_str(r));
-    }
+    uint64_t t1 = now_ns();
+    exec->step_ns[s] += t1 - t0;
+    t0 = t1;
+    if (r != OPS_KRESULT_OK) return step_failed(exec, step, r, d);
   }
+  exec->profiled_runs++;
   return OPS_OK;
+}
+
+void ops_exec_set_profiling(struct ops_exec *exec, bool on) {
+  exec->profile = on;
+  exec->profiled_runs = 0;
+  memset(exec->step_ns, 0, exec->n_steps * sizeof *exec->step_ns);
 }
 
 const void *ops_exec_tensor(const struct ops_exec *exec, int tensor) {

@@ -9,7 +9,9 @@
 #ifndef OPSCOPE_COMPILER_EXEC_H
 #define OPSCOPE_COMPILER_EXEC_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "compiler/bind.h"
 #include "kernels/kernel.h"
@@ -35,12 +37,15 @@ struct ops_exec {
   const struct ops_plan *plan;   /* borrowed */
   struct ops_step *steps;        /* owned; n_steps entries in run order */
   size_t n_steps;
-  unsigned char *arena; /* owned; arena_bytes bytes, OPS_MEM_ALIGN-aligned */
-  size_t arena_bytes;   /* after liveness-based reuse */
-  size_t naive_bytes;   /* the sum of all activation buffers, without reuse */
-  size_t scratch_bytes; /* largest scratch of any step; it lives at the arena's end */
-  void **tensor_data;   /* owned; per graph tensor, where its bytes are during a run
-                           (constant data, or a slice of the arena); NULL if unused */
+  unsigned char *arena;   /* owned; arena_bytes bytes, OPS_MEM_ALIGN-aligned */
+  size_t arena_bytes;     /* after liveness-based reuse */
+  size_t naive_bytes;     /* the sum of all activation buffers, without reuse */
+  size_t scratch_bytes;   /* largest scratch of any step; it lives at the arena's end */
+  void **tensor_data;     /* owned; per graph tensor, where its bytes are during a run
+                             (constant data, or a slice of the arena); NULL if unused */
+  bool profile;           /* time each step (ops_exec_set_profiling) */
+  uint64_t *step_ns;      /* owned; per step, nanoseconds summed over profiled runs */
+  uint64_t profiled_runs; /* runs summed in step_ns */
 };
 
 /* Compiles `plan` (whose graph must outlive the result). Fails with OPS_ERR_UNSUPPORTED naming
@@ -56,6 +61,9 @@ enum ops_status ops_exec_set_input(struct ops_exec *exec, int tensor, const void
 /* Runs every step once. Fails only on data a kernel could not check earlier (an out-of-range
  * index), naming the node. */
 enum ops_status ops_exec_run(struct ops_exec *exec, struct ops_diag *d);
+
+/* Turns per-step timing on or off and clears what was summed. Off, it costs one branch per run. */
+void ops_exec_set_profiling(struct ops_exec *exec, bool on);
 
 /* Bytes of tensor `tensor` after a run (borrowed), or NULL when the plan does not keep it. */
 const void *ops_exec_tensor(const struct ops_exec *exec, int tensor);

@@ -55,6 +55,24 @@ static double run_ms(struct ops_exec *exec, enum ops_status *st, struct ops_diag
   return (double)(ops_clock_ns() - t0) / 1e6;
 }
 
+static enum ops_status collect_profile(const struct ops_exec *exec, struct ops_profile *p,
+                                       struct ops_diag *d) {
+  p->ops = ops_calloc_array(exec->n_steps, sizeof *p->ops);
+  if (p->ops == NULL) return ops_fail(d, OPS_ERR_NO_MEMORY, "out of memory");
+  p->n_ops = exec->n_steps;
+  p->runs = exec->profiled_runs;
+  double runs = p->runs ? (double)p->runs : 1.0;
+  for (size_t s = 0; s < exec->n_steps; s++) {
+    const struct ops_step *step = &exec->steps[s];
+    p->ops[s].node = step->node;
+    p->ops[s].unit = step->unit;
+    p->ops[s].kernel = step->bind.kernel->name;
+    p->ops[s].mean_ms = (double)exec->step_ns[s] / runs / 1e6;
+    p->total_ms += p->ops[s].mean_ms;
+  }
+  return OPS_OK;
+}
+
 enum ops_status ops_bench_run(struct ops_exec *exec, const struct ops_bench_config *cfg,
                               struct ops_pmu_set *pmu, struct ops_bench_result *out,
                               struct ops_diag *d) {
@@ -94,6 +112,16 @@ enum ops_status ops_bench_run(struct ops_exec *exec, const struct ops_bench_conf
   }
   if (pmu != NULL) ops_pmu_stop(pmu);
   ops_bench_stats_compute(out->samples_ms, out->n, &out->stats);
+  if (cfg->per_op) {
+    /* Separate runs, so the clock reads between steps never touch the statistics above. */
+    ops_exec_set_profiling(exec, true);
+    for (size_t i = 0; i < out->n && st == OPS_OK; i++)
+      run_ms(exec, &st, d);
+    exec->profile = false;
+    if (st != OPS_OK) return st;
+    st = collect_profile(exec, &out->profile, d);
+    if (st != OPS_OK) return st;
+  }
   struct rusage ru;
   /* Linux reports ru_maxrss in KiB. */
   if (getrusage(RUSAGE_SELF, &ru) == 0) out->peak_rss_bytes = (long long)ru.ru_maxrss * 1024;
@@ -102,5 +130,6 @@ enum ops_status ops_bench_run(struct ops_exec *exec, const struct ops_bench_conf
 
 void ops_bench_result_done(struct ops_bench_result *r) {
   free(r->samples_ms);
+  free(r->profile.ops);
   memset(r, 0, sizeof *r);
 }

@@ -17,6 +17,23 @@ struct ops_bench_config {
   int warmup;        /* runs before timing; 0 allowed */
   int iterations;    /* timed runs at least */
   double min_time_s; /* and keep going until the timed runs add up to this many seconds */
+  bool per_op;       /* after the timed runs, as many runs again with per-op timing */
+};
+
+/* Time of one op, averaged over the profiled runs. */
+struct ops_op_time {
+  int node;           /* index into graph->nodes */
+  int unit;           /* enum opscope_unit it ran on */
+  const char *kernel; /* static kernel name */
+  double mean_ms;
+};
+
+/* Where the time goes: every step of a run, in run order. */
+struct ops_profile {
+  struct ops_op_time *ops; /* owned; n_ops entries */
+  size_t n_ops;
+  uint64_t runs;   /* profiled runs averaged */
+  double total_ms; /* sum of the ops' means */
 };
 
 /* Statistics of the timed runs, in milliseconds. Percentiles interpolate linearly between the
@@ -31,7 +48,8 @@ struct ops_bench_result {
   double *samples_ms;  /* owned; n timed runs in the order they ran */
   size_t n;
   struct ops_bench_stats stats;
-  long long peak_rss_bytes; /* of the whole process after the runs; -1 when unreadable */
+  long long peak_rss_bytes;   /* of the whole process after the runs; -1 when unreadable */
+  struct ops_profile profile; /* per-op times when cfg->per_op; n_ops 0 otherwise */
 };
 
 /* Runs `exec` (inputs already set) as `cfg` says. The first run is reported apart and counts as

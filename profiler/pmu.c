@@ -57,9 +57,8 @@ static void explain(int err, uint32_t type, char *buf, size_t len) {
     case ENOENT:
     case EOPNOTSUPP:
       snprintf(buf, len, "%s (%s)",
-               type == PERF_TYPE_HARDWARE
-                   ? "not exposed by this CPU or its hypervisor"
-                   : "the kernel has no such event",
+               type == PERF_TYPE_HARDWARE ? "not exposed by this CPU or its hypervisor"
+                                          : "the kernel has no such event",
                strerror(err));
       break;
     case EACCES:

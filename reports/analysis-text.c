@@ -170,6 +170,70 @@ void ops_report_verify_text(FILE *f, const struct ops_report *r) {
           v->n_checks == 1 ? "" : "s", v->pass ? "match" : "do not all match");
 }
 
+static int compare_time_desc(const void *a, const void *b) {
+  double x = (*(const struct ops_op_time *const *)a)->mean_ms;
+  double y = (*(const struct ops_op_time *const *)b)->mean_ms;
+  return x > y ? -1 : (x < y ? 1 : 0);
+}
+
+#define TOP_OPS 15
+
+/* Where the time goes: per op type, then the slowest ops. */
+static void print_profile(FILE *f, const struct ops_graph *g, const struct ops_profile *p) {
+  fprintf(f, "Time per op type (mean of %llu profiled runs; %.4g ms in ops):\n",
+          (unsigned long long)p->runs, p->total_ms);
+  bool *done = calloc(p->n_ops ? p->n_ops : 1, sizeof *done);
+  const struct ops_op_time **order = calloc(p->n_ops ? p->n_ops : 1, sizeof *order);
+  if (done == NULL || order == NULL) goto out;
+  for (;;) {
+    /* The op type with the most time left: quadratic, but models have at most thousands. */
+    const char *best = NULL;
+    double best_ms = -1.0;
+    size_t best_count = 0;
+    for (size_t i = 0; i < p->n_ops; i++) {
+      if (done[i]) continue;
+      const char *type = g->nodes[p->ops[i].node].op_type;
+      double ms = 0.0;
+      size_t count = 0;
+      for (size_t j = i; j < p->n_ops; j++) {
+        if (!done[j] && strcmp(g->nodes[p->ops[j].node].op_type, type) == 0) {
+          ms += p->ops[j].mean_ms;
+          count++;
+        }
+      }
+      if (ms > best_ms) {
+        best = type;
+        best_ms = ms;
+        best_count = count;
+      }
+    }
+    if (best == NULL) break;
+    fprintf(f, "  %-22s %4zu ops %12.4f ms %6.1f%%\n", best, best_count, best_ms,
+            p->total_ms > 0 ? 100.0 * best_ms / p->total_ms : 0.0);
+    for (size_t j = 0; j < p->n_ops; j++) {
+      if (!done[j] && strcmp(g->nodes[p->ops[j].node].op_type, best) == 0) done[j] = true;
+    }
+  }
+  for (size_t i = 0; i < p->n_ops; i++)
+    order[i] = &p->ops[i];
+  qsort(order, p->n_ops, sizeof *order, compare_time_desc);
+  size_t top = p->n_ops < TOP_OPS ? p->n_ops : TOP_OPS;
+  fprintf(f, "Slowest ops:\n  %-32s %-18s %-8s %12s %7s  %s\n", "node", "op", "unit", "ms", "share",
+          "kernel");
+  for (size_t i = 0; i < top; i++) {
+    const struct ops_op_time *t = order[i];
+    const struct ops_node *node = &g->nodes[t->node];
+    fprintf(f, "  %-32.32s %-18.18s %-8s %12.4f %6.1f%%  %s\n", node->name, node->op_type,
+            opscope_unit_name(t->unit), t->mean_ms,
+            p->total_ms > 0 ? 100.0 * t->mean_ms / p->total_ms : 0.0, t->kernel);
+  }
+  if (p->n_ops > top)
+    fprintf(f, "  (%zu more; the JSON report (-o) lists every op)\n", p->n_ops - top);
+out:
+  free(done);
+  free(order);
+}
+
 /* Counters per timed run; unavailable ones show their state and reason, never a number. */
 static void print_counters(FILE *f, const struct ops_report_bench *b) {
   double runs = b->result->n ? (double)b->result->n : 1.0;
@@ -213,4 +277,5 @@ void ops_report_bench_text(FILE *f, const struct ops_report *r) {
   fprintf(f, "  %-9.4g %-9.4g %-9.4g %-9.4g %-9.3g %-9.4g %-9.4g\n", st->mean, st->median, st->min,
           st->max, st->stddev, st->p90, st->p99);
   if (b->counters != NULL) print_counters(f, b);
+  if (b->result->profile.n_ops > 0) print_profile(f, r->graph, &b->result->profile);
 }

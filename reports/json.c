@@ -170,7 +170,29 @@ static json_object *verify_json(const struct ops_report_verify *v) {
   return o;
 }
 
-static json_object *bench_json(const struct ops_report_bench *b) {
+static json_object *profile_json(const struct ops_graph *g, const struct ops_profile *p) {
+  json_object *o = json_object_new_object();
+  put(o, "runs", json_object_new_int64((int64_t)p->runs));
+  put(o, "total_ms", json_object_new_double(p->total_ms));
+  json_object *ops = json_object_new_array();
+  for (size_t i = 0; i < p->n_ops; i++) {
+    const struct ops_op_time *t = &p->ops[i];
+    const struct ops_node *node = &g->nodes[t->node];
+    json_object *e = json_object_new_object();
+    put(e, "node", json_object_new_string(node->name));
+    put(e, "op", json_object_new_string(node->op_type));
+    put(e, "unit", json_object_new_string(opscope_unit_name(t->unit)));
+    put(e, "kernel", json_object_new_string(t->kernel));
+    put(e, "mean_ms", json_object_new_double(t->mean_ms));
+    put(e, "share_pct",
+        p->total_ms > 0 ? json_object_new_double(100.0 * t->mean_ms / p->total_ms) : NULL);
+    json_object_array_add(ops, e);
+  }
+  put(o, "ops", ops);
+  return o;
+}
+
+static json_object *bench_json(const struct ops_graph *g, const struct ops_report_bench *b) {
   const struct ops_bench_result *res = b->result;
   const struct ops_bench_stats *st = &res->stats;
   json_object *o = json_object_new_object();
@@ -224,6 +246,7 @@ static json_object *bench_json(const struct ops_report_bench *b) {
     }
     put(o, "metrics", metrics);
   }
+  if (res->profile.n_ops > 0) put(o, "profile", profile_json(g, &res->profile));
   put(o, "peak_rss_bytes",
       res->peak_rss_bytes >= 0 ? json_object_new_int64(res->peak_rss_bytes) : NULL);
   return o;
@@ -254,7 +277,7 @@ enum ops_status ops_report_json_write(const char *path, const struct ops_report 
   if (r->verify != NULL) put(root, "verify", verify_json(r->verify));
   if (r->bench != NULL) {
     json_object *benchmarks = json_object_new_array();
-    json_object_array_add(benchmarks, bench_json(r->bench));
+    json_object_array_add(benchmarks, bench_json(r->graph, r->bench));
     put(root, "benchmarks", benchmarks);
   }
 

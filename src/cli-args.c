@@ -42,6 +42,8 @@ void ops_cli_print_help(void) {
       "                         cycles, instructions, cache-references, cache-misses,\n"
       "                         branch-misses, task-clock, page-faults, context-switches,\n"
       "                         cpu-migrations); unreadable ones are shown as n/a with why\n"
+      "      --per-op           after the timed runs, as many again timing every op: time per\n"
+      "                         op type and the slowest ops (all ops in the JSON report)\n"
       "      --seed N           seed of the benchmark's random input (default 1); with --verify\n"
       "                         the benchmark uses the test data instead\n"
       "      --input-shape NAME=DxDxD\n"
@@ -136,6 +138,7 @@ enum {
   OPT_MIN_TIME,
   OPT_SEED,
   OPT_COUNTERS,
+  OPT_PER_OP,
   OPT_ANALYZE,
   OPT_EXPORT_IR,
   OPT_LIST_BUILTINS,
@@ -160,6 +163,7 @@ bool ops_cli_parse(int argc, char **argv, struct ops_cli_options *o) {
       {"min-time", required_argument, NULL, OPT_MIN_TIME},
       {"seed", required_argument, NULL, OPT_SEED},
       {"counters", optional_argument, NULL, OPT_COUNTERS},
+      {"per-op", no_argument, NULL, OPT_PER_OP},
       {"verify", required_argument, NULL, OPT_VERIFY},
       {"export-ir", required_argument, NULL, OPT_EXPORT_IR},
       {"list-builtins", no_argument, NULL, OPT_LIST_BUILTINS},
@@ -209,6 +213,9 @@ bool ops_cli_parse(int argc, char **argv, struct ops_cli_options *o) {
         break;
       case OPT_MIN_TIME:
         if (!parse_double("--min-time", optarg, &o->min_time_s)) return false;
+        break;
+      case OPT_PER_OP:
+        o->per_op = true;
         break;
       case OPT_COUNTERS:
         o->counters = true;
@@ -278,8 +285,9 @@ bool ops_cli_parse(int argc, char **argv, struct ops_cli_options *o) {
     fprintf(stderr, "opscope: no model given: use -m MODEL (see --help)\n");
     return false;
   }
-  if (o->counters && !o->benchmark) {
-    fprintf(stderr, "opscope: --counters measures a benchmark: add -b UNIT\n");
+  if ((o->counters || o->per_op) && !o->benchmark) {
+    fprintf(stderr, "opscope: %s measures a benchmark: add -b UNIT\n",
+            o->counters ? "--counters" : "--per-op");
     return false;
   }
   if (o->benchmark && o->iterations == 0 && o->min_time_s <= 0.0) {

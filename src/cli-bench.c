@@ -76,7 +76,8 @@ int ops_cli_benchmark(struct ops_cli_session *s) {
   static char source[64];
   int rc = set_inputs(s);
   if (rc != OPS_EXIT_OK) return rc;
-  struct ops_bench_config cfg = {s->opts->warmup, s->opts->iterations, s->opts->min_time_s};
+  struct ops_bench_config cfg = {s->opts->warmup, s->opts->iterations, s->opts->min_time_s,
+                                 s->opts->per_op};
   struct ops_diag d;
   ops_diag_init(&d, NULL);
   struct ops_pmu_set *pmu = NULL;

@@ -31,7 +31,7 @@ static void test_analysis_report(void **state) {
   struct ops_bench_result res = {
       .first_run_ms = 9.0, .samples_ms = samples, .n = 4, .peak_rss_bytes = -1};
   ops_bench_stats_compute(samples, 4, &res.stats);
-  struct ops_report_bench bench = {OPSCOPE_UNIT_SCALAR, {2, 4, 0.0}, "seed 1", &res, NULL, NULL, 0};
+  struct ops_report_bench bench = {OPSCOPE_UNIT_SCALAR, {2, 4, 0.0, false}, "seed 1", &res, NULL, NULL, 0};
   r.bench = &bench;
   struct ops_diag d;
   ops_diag_init(&d, NULL);
