@@ -115,12 +115,21 @@ enum ops_status ops_bench_run(struct ops_exec *exec, const struct ops_bench_conf
   if (cfg->per_op) {
     /* Separate runs, so the clock reads between steps never touch the statistics above. */
     ops_exec_set_profiling(exec, true);
+    double *profiled = ops_calloc_array(out->n, sizeof *profiled);
+    if (profiled == NULL) return ops_fail(d, OPS_ERR_NO_MEMORY, "out of memory");
     for (size_t i = 0; i < out->n && st == OPS_OK; i++)
-      run_ms(exec, &st, d);
+      profiled[i] = run_ms(exec, &st, d);
     exec->profile = false;
+    struct ops_bench_stats pstats;
+    ops_bench_stats_compute(profiled, out->n, &pstats);
+    free(profiled);
     if (st != OPS_OK) return st;
     st = collect_profile(exec, &out->profile, d);
     if (st != OPS_OK) return st;
+    /* What timing every op costs: median latency with it against the median without. */
+    out->profile.overhead_pct =
+        out->stats.median > 0 ? 100.0 * (pstats.median - out->stats.median) / out->stats.median
+                              : 0.0;
   }
   struct rusage ru;
   /* Linux reports ru_maxrss in KiB. */

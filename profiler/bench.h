@@ -32,8 +32,10 @@ struct ops_op_time {
 struct ops_profile {
   struct ops_op_time *ops; /* owned; n_ops entries */
   size_t n_ops;
-  uint64_t runs;   /* profiled runs averaged */
-  double total_ms; /* sum of the ops' means */
+  uint64_t runs;       /* profiled runs averaged */
+  double total_ms;     /* sum of the ops' means */
+  double overhead_pct; /* median latency with per-op timing over the median without, minus 1, in
+                          percent */
 };
 
 /* Statistics of the timed runs, in milliseconds. Percentiles interpolate linearly between the

@@ -178,16 +178,24 @@ static int compare_time_desc(const void *a, const void *b) {
 
 #define TOP_OPS 15
 
+static bool same_type_unit(const struct ops_graph *g, const struct ops_op_time *a,
+                           const struct ops_op_time *b) {
+  return a->unit == b->unit && strcmp(g->nodes[a->node].op_type, g->nodes[b->node].op_type) == 0;
+}
+
 /* Where the time goes: per op type, then the slowest ops. */
 static void print_profile(FILE *f, const struct ops_graph *g, const struct ops_profile *p) {
-  fprintf(f, "Time per op type (mean of %llu profiled runs; %.4g ms in ops):\n",
-          (unsigned long long)p->runs, p->total_ms);
+  fprintf(f,
+          "Time per op type and unit (mean of %llu profiled runs; %.4g ms in ops; timing every "
+          "op cost %+.2f%% of the median latency):\n",
+          (unsigned long long)p->runs, p->total_ms, p->overhead_pct);
   bool *done = calloc(p->n_ops ? p->n_ops : 1, sizeof *done);
   const struct ops_op_time **order = calloc(p->n_ops ? p->n_ops : 1, sizeof *order);
   if (done == NULL || order == NULL) goto out;
   for (;;) {
     /* The op type with the most time left: quadratic, but models have at most thousands. */
     const char *best = NULL;
+    const struct ops_op_time *best_op = NULL;
     double best_ms = -1.0;
     size_t best_count = 0;
     for (size_t i = 0; i < p->n_ops; i++) {
@@ -196,36 +204,39 @@ static void print_profile(FILE *f, const struct ops_graph *g, const struct ops_p
       double ms = 0.0;
       size_t count = 0;
       for (size_t j = i; j < p->n_ops; j++) {
-        if (!done[j] && strcmp(g->nodes[p->ops[j].node].op_type, type) == 0) {
+        if (!done[j] && same_type_unit(g, &p->ops[i], &p->ops[j])) {
           ms += p->ops[j].mean_ms;
           count++;
         }
       }
       if (ms > best_ms) {
+        best_op = &p->ops[i];
         best = type;
         best_ms = ms;
         best_count = count;
       }
     }
     if (best == NULL) break;
-    fprintf(f, "  %-22s %4zu ops %12.4f ms %6.1f%%\n", best, best_count, best_ms,
-            p->total_ms > 0 ? 100.0 * best_ms / p->total_ms : 0.0);
+    fprintf(f, "  %-22s %-8s %4zu ops %12.4f ms %6.1f%%\n", best, opscope_unit_name(best_op->unit),
+            best_count, best_ms, p->total_ms > 0 ? 100.0 * best_ms / p->total_ms : 0.0);
     for (size_t j = 0; j < p->n_ops; j++) {
-      if (!done[j] && strcmp(g->nodes[p->ops[j].node].op_type, best) == 0) done[j] = true;
+      if (!done[j] && same_type_unit(g, best_op, &p->ops[j])) done[j] = true;
     }
   }
   for (size_t i = 0; i < p->n_ops; i++)
     order[i] = &p->ops[i];
   qsort(order, p->n_ops, sizeof *order, compare_time_desc);
   size_t top = p->n_ops < TOP_OPS ? p->n_ops : TOP_OPS;
-  fprintf(f, "Slowest ops:\n  %-32s %-18s %-8s %12s %7s  %s\n", "node", "op", "unit", "ms", "share",
-          "kernel");
+  fprintf(f, "Slowest ops:\n  %-32s %-18s %-8s %12s %7s %7s  %s\n", "node", "op", "unit", "ms",
+          "share", "cumul", "kernel");
+  double cumulative = 0.0;
   for (size_t i = 0; i < top; i++) {
     const struct ops_op_time *t = order[i];
     const struct ops_node *node = &g->nodes[t->node];
-    fprintf(f, "  %-32.32s %-18.18s %-8s %12.4f %6.1f%%  %s\n", node->name, node->op_type,
-            opscope_unit_name(t->unit), t->mean_ms,
-            p->total_ms > 0 ? 100.0 * t->mean_ms / p->total_ms : 0.0, t->kernel);
+    double pct = p->total_ms > 0 ? 100.0 * t->mean_ms / p->total_ms : 0.0;
+    cumulative += pct;
+    fprintf(f, "  %-32.32s %-18.18s %-8s %12.4f %6.1f%% %6.1f%%  %s\n", node->name, node->op_type,
+            opscope_unit_name(t->unit), t->mean_ms, pct, cumulative, t->kernel);
   }
   if (p->n_ops > top)
     fprintf(f, "  (%zu more; the JSON report (-o) lists every op)\n", p->n_ops - top);

@@ -174,6 +174,7 @@ static json_object *profile_json(const struct ops_graph *g, const struct ops_pro
   json_object *o = json_object_new_object();
   put(o, "runs", json_object_new_int64((int64_t)p->runs));
   put(o, "total_ms", json_object_new_double(p->total_ms));
+  put(o, "timing_overhead_pct", json_object_new_double(p->overhead_pct));
   json_object *ops = json_object_new_array();
   for (size_t i = 0; i < p->n_ops; i++) {
     const struct ops_op_time *t = &p->ops[i];
@@ -192,7 +193,11 @@ static json_object *profile_json(const struct ops_graph *g, const struct ops_pro
   return o;
 }
 
-static json_object *bench_json(const struct ops_graph *g, const struct ops_report_bench *b) {
+static json_object *ms_or_null(double ms);
+
+/* load_ms is parse + plan + compile: what a user waits for before the first run. */
+static json_object *bench_json(const struct ops_graph *g, const struct ops_report_bench *b,
+                               double load_ms) {
   const struct ops_bench_result *res = b->result;
   const struct ops_bench_stats *st = &res->stats;
   json_object *o = json_object_new_object();
@@ -202,15 +207,15 @@ static json_object *bench_json(const struct ops_graph *g, const struct ops_repor
   put(o, "iterations", json_object_new_int64((int64_t)st->n));
   put(o, "min_time_s", json_object_new_double(b->config.min_time_s));
   put(o, "first_run_ms", json_object_new_double(res->first_run_ms));
-  json_object *stats = json_object_new_object();
-  put(stats, "mean_ms", json_object_new_double(st->mean));
-  put(stats, "median_ms", json_object_new_double(st->median));
-  put(stats, "min_ms", json_object_new_double(st->min));
-  put(stats, "max_ms", json_object_new_double(st->max));
-  put(stats, "stddev_ms", json_object_new_double(st->stddev));
-  put(stats, "p90_ms", json_object_new_double(st->p90));
-  put(stats, "p99_ms", json_object_new_double(st->p99));
-  put(o, "stats", stats);
+  put(o, "status", json_object_new_string("ok"));
+  put(o, "load_ms", ms_or_null(load_ms));
+  put(o, "mean_ms", json_object_new_double(st->mean));
+  put(o, "median_ms", json_object_new_double(st->median));
+  put(o, "min_ms", json_object_new_double(st->min));
+  put(o, "max_ms", json_object_new_double(st->max));
+  put(o, "stddev_ms", json_object_new_double(st->stddev));
+  put(o, "p90_ms", json_object_new_double(st->p90));
+  put(o, "p99_ms", json_object_new_double(st->p99));
   json_object *samples = json_object_new_array();
   for (size_t i = 0; i < res->n; i++) {
     json_object_array_add(samples, json_object_new_double(res->samples_ms[i]));
@@ -218,19 +223,18 @@ static json_object *bench_json(const struct ops_graph *g, const struct ops_repor
   put(o, "samples_ms", samples);
   if (b->counters != NULL) {
     double runs = res->n ? (double)res->n : 1.0;
-    json_object *counters = json_object_new_array();
+    json_object *counters = json_object_new_object();
     for (size_t i = 0; i < b->counters->n; i++) {
       const struct ops_pmu_counter *c = &b->counters->counters[i];
       bool ok = c->state == OPS_COUNTER_OK || c->state == OPS_COUNTER_SCALED;
       json_object *e = json_object_new_object();
-      put(e, "name", json_object_new_string(c->name));
-      put(e, "unit", json_object_new_string(c->unit));
+      put(e, "value", ok ? json_object_new_double(c->value / runs) : NULL);
       put(e, "state", json_object_new_string(ops_counter_state_name(c->state)));
-      put(e, "per_run", ok ? json_object_new_double(c->value / runs) : NULL);
+      put(e, "reason", c->reason[0] ? json_object_new_string(c->reason) : NULL);
+      put(e, "unit", json_object_new_string(c->unit));
       put(e, "total", ok ? json_object_new_double(c->value) : NULL);
       put(e, "running_pct", ok ? json_object_new_double(c->running_pct) : NULL);
-      put(e, "reason", c->reason[0] ? json_object_new_string(c->reason) : NULL);
-      json_object_array_add(counters, e);
+      put(counters, c->name, e);
     }
     put(o, "counters", counters);
     json_object *metrics = json_object_new_array();
@@ -277,7 +281,12 @@ enum ops_status ops_report_json_write(const char *path, const struct ops_report 
   if (r->verify != NULL) put(root, "verify", verify_json(r->verify));
   if (r->bench != NULL) {
     json_object *benchmarks = json_object_new_array();
-    json_object_array_add(benchmarks, bench_json(r->graph, r->bench));
+    double load_ms = 0.0;
+    const double stages[] = {r->timing.load_ms, r->timing.plan_ms, r->timing.compile_ms};
+    for (size_t i = 0; i < sizeof stages / sizeof stages[0]; i++) {
+      if (stages[i] > 0) load_ms += stages[i];
+    }
+    json_object_array_add(benchmarks, bench_json(r->graph, r->bench, load_ms));
     put(root, "benchmarks", benchmarks);
   }
 

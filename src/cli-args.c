@@ -26,6 +26,8 @@ void ops_cli_print_help(void) {
       "  --export-ir FILE.json  write the model as JSON IR (FILE.bin holds the weights)\n"
       "  -b, --benchmark UNIT   time the model on UNIT: warm-up runs, then timed runs; prints\n"
       "                         mean, median, min, max, stddev, p90, p99 and the stage times\n"
+      "      --profile UNIT     the benchmark, then as many runs again timing every op: time per\n"
+      "                         op type and unit, the slowest ops, and the timing's own cost\n"
       "  --list-builtins        list the built-in models\n"
       "\n"
       "Options:\n"
@@ -42,8 +44,7 @@ void ops_cli_print_help(void) {
       "                         cycles, instructions, cache-references, cache-misses,\n"
       "                         branch-misses, task-clock, page-faults, context-switches,\n"
       "                         cpu-migrations); unreadable ones are shown as n/a with why\n"
-      "      --per-op           after the timed runs, as many again timing every op: time per\n"
-      "                         op type and the slowest ops (all ops in the JSON report)\n"
+
       "      --seed N           seed of the benchmark's random input (default 1); with --verify\n"
       "                         the benchmark uses the test data instead\n"
       "      --input-shape NAME=DxDxD\n"
@@ -138,7 +139,7 @@ enum {
   OPT_MIN_TIME,
   OPT_SEED,
   OPT_COUNTERS,
-  OPT_PER_OP,
+  OPT_PROFILE,
   OPT_ANALYZE,
   OPT_EXPORT_IR,
   OPT_LIST_BUILTINS,
@@ -163,7 +164,7 @@ bool ops_cli_parse(int argc, char **argv, struct ops_cli_options *o) {
       {"min-time", required_argument, NULL, OPT_MIN_TIME},
       {"seed", required_argument, NULL, OPT_SEED},
       {"counters", optional_argument, NULL, OPT_COUNTERS},
-      {"per-op", no_argument, NULL, OPT_PER_OP},
+      {"profile", required_argument, NULL, OPT_PROFILE},
       {"verify", required_argument, NULL, OPT_VERIFY},
       {"export-ir", required_argument, NULL, OPT_EXPORT_IR},
       {"list-builtins", no_argument, NULL, OPT_LIST_BUILTINS},
@@ -214,8 +215,15 @@ bool ops_cli_parse(int argc, char **argv, struct ops_cli_options *o) {
       case OPT_MIN_TIME:
         if (!parse_double("--min-time", optarg, &o->min_time_s)) return false;
         break;
-      case OPT_PER_OP:
+      case OPT_PROFILE:
+        o->benchmark = true;
         o->per_op = true;
+        o->unit = opscope_unit_parse(optarg);
+        if (o->unit < 0) {
+          fprintf(stderr, "opscope: --profile: unknown unit '%s' (scalar, simd, threads, all)\n",
+                  optarg);
+          return false;
+        }
         break;
       case OPT_COUNTERS:
         o->counters = true;
@@ -285,9 +293,8 @@ bool ops_cli_parse(int argc, char **argv, struct ops_cli_options *o) {
     fprintf(stderr, "opscope: no model given: use -m MODEL (see --help)\n");
     return false;
   }
-  if ((o->counters || o->per_op) && !o->benchmark) {
-    fprintf(stderr, "opscope: %s measures a benchmark: add -b UNIT\n",
-            o->counters ? "--counters" : "--per-op");
+  if (o->counters && !o->benchmark) {
+    fprintf(stderr, "opscope: --counters measures a benchmark: add -b UNIT\n");
     return false;
   }
   if (o->benchmark && o->iterations == 0 && o->min_time_s <= 0.0) {

@@ -41,7 +41,7 @@ struct ops_cli_options {
   double min_time_s;        /* --min-time S */
   unsigned long seed;       /* --seed N: seeds the benchmark's input */
   bool counters;            /* --counters[=LIST] */
-  bool per_op;              /* --per-op */
+  bool per_op;              /* --profile UNIT: per-op timing */
   const char *counter_list; /* NULL: the default events */
   const char *report_path;  /* -o FILE */
   double rtol, atol;

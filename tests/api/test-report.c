@@ -31,7 +31,8 @@ static void test_analysis_report(void **state) {
   struct ops_bench_result res = {
       .first_run_ms = 9.0, .samples_ms = samples, .n = 4, .peak_rss_bytes = -1};
   ops_bench_stats_compute(samples, 4, &res.stats);
-  struct ops_report_bench bench = {OPSCOPE_UNIT_SCALAR, {2, 4, 0.0, false}, "seed 1", &res, NULL, NULL, 0};
+  struct ops_report_bench bench = {
+      OPSCOPE_UNIT_SCALAR, {2, 4, 0.0, false}, "seed 1", &res, NULL, NULL, 0};
   r.bench = &bench;
   struct ops_diag d;
   ops_diag_init(&d, NULL);
@@ -54,11 +55,13 @@ static void test_analysis_report(void **state) {
   json_object *b = json_object_array_get_idx(get(root, "benchmarks"), 0);
   assert_string_equal(json_object_get_string(get(b, "unit")), "scalar");
   assert_int_equal(json_object_get_int(get(b, "iterations")), 4);
-  json_object *bs = get(b, "stats");
-  OPS_ASSERT_NEAR(json_object_get_double(get(bs, "mean_ms")), 2.5, 1e-12);
-  OPS_ASSERT_NEAR(json_object_get_double(get(bs, "median_ms")), 2.5, 1e-12);
-  OPS_ASSERT_NEAR(json_object_get_double(get(bs, "p90_ms")), 3.7, 1e-12);
-  OPS_ASSERT_NEAR(json_object_get_double(get(bs, "stddev_ms")), 1.2909944487358056, 1e-12);
+  OPS_ASSERT_NEAR(json_object_get_double(get(b, "mean_ms")), 2.5, 1e-12);
+  OPS_ASSERT_NEAR(json_object_get_double(get(b, "median_ms")), 2.5, 1e-12);
+  OPS_ASSERT_NEAR(json_object_get_double(get(b, "p90_ms")), 3.7, 1e-12);
+  OPS_ASSERT_NEAR(json_object_get_double(get(b, "stddev_ms")), 1.2909944487358056, 1e-12);
+  /* load_ms sums the stages that ran: load 1.5 + plan 0.25 (compile did not run). */
+  OPS_ASSERT_NEAR(json_object_get_double(get(b, "load_ms")), 1.75, 1e-12);
+  assert_string_equal(json_object_get_string(get(b, "status")), "ok");
   assert_int_equal(json_object_array_length(get(b, "samples_ms")), 4);
   assert_null(get(b, "peak_rss_bytes"));
 
