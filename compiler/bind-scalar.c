@@ -13,6 +13,8 @@
  */
 #include "compiler/bind.h"
 
+#include "compiler/bind-scalar-reduce.h"
+
 #include <float.h>
 #include <inttypes.h>
 #include <math.h>
@@ -641,6 +643,180 @@ static enum ops_status bind_unary(const struct bind_ctx *c) {
   return expect_same_dims(c, y, x);
 }
 
+/* ---- elementwise ops beyond Add..Pow (kernels/scalar/{variadic,compare,logic,mod}.c,
+ * f32-activation.c) ---- */
+
+/* Inputs a variadic op (Min, Max, Sum, Mean) may have; shape inference refuses more too. */
+#define MAX_VARIADIC 64
+
+/* The f32 activations' attributes, with the spec's defaults. */
+static enum ops_status bind_activation(const struct bind_ctx *c, void **params) {
+  enum ops_status st = bind_unary(c);
+  if (st != OPS_OK) return st;
+  struct ops_activation_params v = {.alpha = 0.0f, .beta = 0.0f, .gamma = 0.0f};
+  const struct ops_node *n = c->node;
+  switch (n->op) {
+    case OPS_OP_LEAKY_RELU:
+      st = ops_node_attr_float(n, "alpha", 0.01f, &v.alpha, c->d);
+      break;
+    case OPS_OP_ELU:
+    case OPS_OP_CELU:
+    case OPS_OP_THRESHOLDED_RELU:
+      st = ops_node_attr_float(n, "alpha", 1.0f, &v.alpha, c->d);
+      if (st == OPS_OK && n->op == OPS_OP_CELU && v.alpha == 0.0f) {
+        return node_fail(c, OPS_ERR_BAD_INPUT, "attribute 'alpha' is 0, which Celu divides by");
+      }
+      break;
+    case OPS_OP_SELU:
+      st = ops_node_attr_float(n, "alpha", 1.67326319217681884765625f, &v.alpha, c->d);
+      if (st == OPS_OK)
+        st = ops_node_attr_float(n, "gamma", 1.05070102214813232421875f, &v.gamma, c->d);
+      break;
+    case OPS_OP_HARD_SIGMOID:
+      st = ops_node_attr_float(n, "alpha", 0.2f, &v.alpha, c->d);
+      if (st == OPS_OK) st = ops_node_attr_float(n, "beta", 0.5f, &v.beta, c->d);
+      break;
+    case OPS_OP_HARD_SWISH:
+      v.alpha = 1.0f / 6.0f;
+      v.beta = 0.5f;
+      break;
+    case OPS_OP_SHRINK:
+      st = ops_node_attr_float(n, "lambd", 0.5f, &v.alpha, c->d);
+      if (st == OPS_OK) st = ops_node_attr_float(n, "bias", 0.0f, &v.beta, c->d);
+      break;
+    case OPS_OP_GELU: {
+      const char *approx;
+      st = ops_node_attr_string(n, "approximate", "none", &approx, c->d);
+      if (st != OPS_OK) return st;
+      v.tanh_approx = strcmp(approx, "tanh") == 0;
+      if (!v.tanh_approx && strcmp(approx, "none") != 0) {
+        return node_fail(c, OPS_ERR_BAD_INPUT, "attribute 'approximate' is '%s', not none or tanh",
+                         approx);
+      }
+      break;
+    }
+    default: /* Softplus, Softsign: no attributes */
+      break;
+  }
+  if (st != OPS_OK) return st;
+  struct ops_activation_params *p = new_params(c, sizeof *p, &st);
+  if (p == NULL) return st;
+  *p = v;
+  *params = p;
+  return OPS_OK;
+}
+
+/* IsNaN, IsInf, Not: a bool output of X's dims. */
+static enum ops_status bind_predicate(const struct bind_ctx *c, void **params) {
+  const struct ops_tensor *x = in_t(c, 0), *y = out_t(c, 0);
+  enum ops_status st;
+  if (c->node->op == OPS_OP_NOT && (st = need_dtype(c, x, OPS_DTYPE_BOOL)) != OPS_OK) return st;
+  if ((st = need_dtype(c, y, OPS_DTYPE_BOOL)) != OPS_OK) return st;
+  if ((st = expect_same_dims(c, y, x)) != OPS_OK) return st;
+  if (c->node->op != OPS_OP_IS_INF) return OPS_OK;
+  int64_t pos, neg;
+  if ((st = ops_node_attr_int(c->node, "detect_positive", 1, &pos, c->d)) != OPS_OK) return st;
+  if ((st = ops_node_attr_int(c->node, "detect_negative", 1, &neg, c->d)) != OPS_OK) return st;
+  struct ops_isinf_params *p = new_params(c, sizeof *p, &st);
+  if (p == NULL) return st;
+  p->detect_positive = pos != 0;
+  p->detect_negative = neg != 0;
+  *params = p;
+  return OPS_OK;
+}
+
+/* PRelu: the slope has X's dtype and broadcasts to X (unidirectionally); Y is X's shape. */
+static enum ops_status bind_prelu(const struct bind_ctx *c) {
+  const struct ops_tensor *x = in_t(c, 0), *slope, *y = out_t(c, 0);
+  enum ops_status st;
+  if ((st = need_in(c, 1, "slope", &slope)) != OPS_OK) return st;
+  if ((st = need_dtype(c, slope, x->dtype)) != OPS_OK) return st;
+  if ((st = need_dtype(c, y, x->dtype)) != OPS_OK) return st;
+  int64_t dims[OPS_MAX_RANK];
+  int r;
+  if (!broadcast(x->shape.dims, x->shape.rank, slope->shape.dims, slope->shape.rank, dims, &r) ||
+      r != x->shape.rank || memcmp(dims, x->shape.dims, (size_t)r * sizeof *dims) != 0) {
+    char sx[160], ss[160];
+    return node_fail(c, OPS_ERR_BAD_INPUT, "slope %s does not broadcast to X %s",
+                     ops_shape_format(&slope->shape, ss, sizeof ss),
+                     ops_shape_format(&x->shape, sx, sizeof sx));
+  }
+  return expect_same_dims(c, y, x);
+}
+
+/* Mod, BitShift, And, Or, Xor, the comparisons, Min, Max, Sum, Mean and Where: every input
+ * present, the value inputs of one dtype (Where's condition bool), the output their broadcast. */
+static enum ops_status bind_broadcast(const struct bind_ctx *c, void **params) {
+  enum ops_op op = c->node->op;
+  bool variadic = op == OPS_OP_MIN || op == OPS_OP_MAX || op == OPS_OP_SUM || op == OPS_OP_MEAN;
+  int n = c->node->n_inputs;
+  int want_n = op == OPS_OP_WHERE ? 3 : 2;
+  if (variadic ? n > MAX_VARIADIC : n != want_n) {
+    return node_fail(c, OPS_ERR_BAD_INPUT, "has %d inputs, expected %s %d", n,
+                     variadic ? "at most" : "exactly", variadic ? MAX_VARIADIC : want_n);
+  }
+  const struct ops_tensor *y = out_t(c, 0), *t;
+  enum ops_status st;
+  int first = op == OPS_OP_WHERE ? 1 : 0;
+  if (op == OPS_OP_WHERE && (st = need_dtype(c, in_t(c, 0), OPS_DTYPE_BOOL)) != OPS_OK) return st;
+  enum ops_dtype dtype = OPS_DTYPE_UNDEFINED;
+  int64_t dims[OPS_MAX_RANK];
+  int rank = 0;
+  for (int i = 0; i < n; i++) {
+    if ((st = need_in(c, i, "operand", &t)) != OPS_OK) return st;
+    if (i == first) dtype = t->dtype;
+    if (i > first && (st = need_dtype(c, t, dtype)) != OPS_OK) return st;
+    int64_t next[OPS_MAX_RANK];
+    int r;
+    if (!broadcast(dims, rank, t->shape.dims, t->shape.rank, next, &r)) {
+      char s[160];
+      return node_fail(c, OPS_ERR_BAD_INPUT,
+                       "input %d %s does not broadcast with the inputs before it", i,
+                       ops_shape_format(&t->shape, s, sizeof s));
+    }
+    memcpy(dims, next, (size_t)r * sizeof *dims);
+    rank = r;
+  }
+  bool to_bool = op == OPS_OP_AND || op == OPS_OP_OR || op == OPS_OP_XOR || op == OPS_OP_EQUAL ||
+                 op == OPS_OP_GREATER || op == OPS_OP_LESS || op == OPS_OP_GREATER_OR_EQUAL ||
+                 op == OPS_OP_LESS_OR_EQUAL;
+  if ((st = need_dtype(c, y, to_bool ? OPS_DTYPE_BOOL : dtype)) != OPS_OK) return st;
+  if ((st = expect_dims(c, y, rank, dims)) != OPS_OK) return st;
+
+  if (op == OPS_OP_MOD) {
+    int64_t fmod_attr;
+    if ((st = ops_node_attr_int(c->node, "fmod", 0, &fmod_attr, c->d)) != OPS_OK) return st;
+    if (fmod_attr != 0 && fmod_attr != 1) {
+      return node_fail(c, OPS_ERR_BAD_INPUT, "attribute 'fmod' is %" PRId64 ", expected 0 or 1",
+                       fmod_attr);
+    }
+    if (fmod_attr == 0 && ops_dtype_is_float(dtype)) {
+      return node_fail(c, OPS_ERR_BAD_INPUT, "fmod=0 on %s inputs; float Mod needs fmod=1",
+                       ops_dtype_name(dtype));
+    }
+    struct ops_mod_params *p = new_params(c, sizeof *p, &st);
+    if (p == NULL) return st;
+    p->fmod = fmod_attr != 0;
+    *params = p;
+  } else if (op == OPS_OP_BIT_SHIFT) {
+    const char *dir;
+    if (ops_node_attr(c->node, "direction") == NULL) {
+      return node_fail(c, OPS_ERR_BAD_INPUT, "attribute 'direction' is required");
+    }
+    if ((st = ops_node_attr_string(c->node, "direction", "", &dir, c->d)) != OPS_OK) return st;
+    bool left = strcmp(dir, "LEFT") == 0;
+    if (!left && strcmp(dir, "RIGHT") != 0) {
+      return node_fail(c, OPS_ERR_BAD_INPUT, "attribute 'direction' is '%s', not LEFT or RIGHT",
+                       dir);
+    }
+    struct ops_bitshift_params *p = new_params(c, sizeof *p, &st);
+    if (p == NULL) return st;
+    p->left = left;
+    *params = p;
+  }
+  return OPS_OK;
+}
+
 /* Clip bounds as inputs (opset 11+) must hold one value of X's dtype (the spec says rank 0;
  * exporters also write [1]); as attributes (opset 6) they
  * default to the f32 range, and when neither is given there is no bound. */
@@ -720,8 +896,7 @@ static enum ops_status bind_softmax(const struct bind_ctx *c, void **params) {
   enum ops_status st = bind_unary(c);
   if (st != OPS_OK) return st;
   if (x->shape.rank < 1) {
-    return node_fail(c, OPS_ERR_BAD_INPUT, "input '%s' is a scalar; Softmax needs an axis",
-                     x->name);
+    return node_fail(c, OPS_ERR_BAD_INPUT, "input '%s' is a scalar; the op needs an axis", x->name);
   }
   bool coerce = opset_before(c, 13);
   int64_t axis;
@@ -764,62 +939,6 @@ static enum ops_status const_ints(const struct bind_ctx *c, const struct ops_ten
     }
   }
   *n = (size_t)count;
-  return OPS_OK;
-}
-
-static enum ops_status bind_reduce_mean(const struct bind_ctx *c, void **params) {
-  const struct ops_tensor *x = in_t(c, 0), *y = out_t(c, 0), *axes_t = in_t(c, 1);
-  enum ops_status st;
-  if ((st = need_dtype(c, y, OPS_DTYPE_F32)) != OPS_OK) return st;
-  int rank = x->shape.rank;
-  int64_t keepdims, noop;
-  if ((st = ops_node_attr_int(c->node, "keepdims", 1, &keepdims, c->d)) != OPS_OK) return st;
-  st = ops_node_attr_int(c->node, "noop_with_empty_axes", 0, &noop, c->d);
-  if (st != OPS_OK) return st;
-  int64_t axes[OPS_KMAX_RANK];
-  size_t n_axes = 0;
-  const int64_t *attr_axes;
-  size_t n_attr;
-  if ((st = ops_node_attr_ints(c->node, "axes", &attr_axes, &n_attr, c->d)) != OPS_OK) return st;
-  /* Opset 18 moved axes from the attribute to input 1. The attribute, when present, wins, as
-   * in shape inference, so both stages agree on a model that mixes the forms. */
-  if (attr_axes != NULL) {
-    if (n_attr > OPS_KMAX_RANK) {
-      return node_fail(c, OPS_ERR_BAD_INPUT, "attribute 'axes' has %zu values for rank %d", n_attr,
-                       rank);
-    }
-    memcpy(axes, attr_axes, n_attr * sizeof *axes);
-    n_axes = n_attr;
-  } else if (axes_t != NULL) {
-    st = const_ints(c, axes_t, "axes input", axes, OPS_KMAX_RANK, &n_axes);
-    if (st != OPS_OK) return st;
-  }
-  uint32_t mask = 0;
-  for (size_t i = 0; i < n_axes; i++) {
-    int a = 0;
-    if ((st = norm_axis(c, axes[i], rank, "axis", &a)) != OPS_OK) return st;
-    if (mask & (1u << a)) {
-      return node_fail(c, OPS_ERR_BAD_INPUT, "axis %d is listed twice", a);
-    }
-    mask |= 1u << a;
-  }
-  /* No axes: every axis, unless noop_with_empty_axes makes it the identity. */
-  if (n_axes == 0 && noop == 0) mask = rank > 0 ? (uint32_t)((1u << rank) - 1u) : 0;
-
-  int64_t want[OPS_MAX_RANK];
-  int r = 0;
-  for (int i = 0; i < rank; i++) {
-    if (!(mask & (1u << i))) {
-      want[r++] = x->shape.dims[i];
-    } else if (keepdims) {
-      want[r++] = 1;
-    }
-  }
-  if ((st = expect_dims(c, y, r, want)) != OPS_OK) return st;
-  struct ops_reduce_params *p = new_params(c, sizeof *p, &st);
-  if (p == NULL) return st;
-  p->axes_mask = mask;
-  *params = p;
   return OPS_OK;
 }
 
@@ -1250,7 +1369,60 @@ enum ops_status ops_bind_scalar(const struct ops_graph *g, const struct ops_node
     case OPS_OP_NEG:
     case OPS_OP_ABS:
     case OPS_OP_RECIPROCAL:
+    case OPS_OP_FLOOR:
+    case OPS_OP_CEIL:
+    case OPS_OP_ROUND:
+    case OPS_OP_SIGN:
+    case OPS_OP_SIN:
+    case OPS_OP_COS:
+    case OPS_OP_TAN:
+    case OPS_OP_ASIN:
+    case OPS_OP_ACOS:
+    case OPS_OP_ATAN:
+    case OPS_OP_SINH:
+    case OPS_OP_COSH:
+    case OPS_OP_ASINH:
+    case OPS_OP_ACOSH:
+    case OPS_OP_ATANH:
+    case OPS_OP_SOFTPLUS:
+    case OPS_OP_SOFTSIGN:
       st = bind_unary(&c);
+      break;
+    case OPS_OP_LEAKY_RELU:
+    case OPS_OP_ELU:
+    case OPS_OP_SELU:
+    case OPS_OP_CELU:
+    case OPS_OP_HARD_SIGMOID:
+    case OPS_OP_HARD_SWISH:
+    case OPS_OP_THRESHOLDED_RELU:
+    case OPS_OP_SHRINK:
+    case OPS_OP_GELU:
+      st = bind_activation(&c, &params);
+      break;
+    case OPS_OP_IS_NAN:
+    case OPS_OP_IS_INF:
+    case OPS_OP_NOT:
+      st = bind_predicate(&c, &params);
+      break;
+    case OPS_OP_PRELU:
+      st = bind_prelu(&c);
+      break;
+    case OPS_OP_MOD:
+    case OPS_OP_BIT_SHIFT:
+    case OPS_OP_AND:
+    case OPS_OP_OR:
+    case OPS_OP_XOR:
+    case OPS_OP_EQUAL:
+    case OPS_OP_GREATER:
+    case OPS_OP_LESS:
+    case OPS_OP_GREATER_OR_EQUAL:
+    case OPS_OP_LESS_OR_EQUAL:
+    case OPS_OP_MIN:
+    case OPS_OP_MAX:
+    case OPS_OP_SUM:
+    case OPS_OP_MEAN:
+    case OPS_OP_WHERE:
+      st = bind_broadcast(&c, &params);
       break;
     case OPS_OP_CLIP:
       st = bind_clip(&c, &params);
@@ -1259,10 +1431,27 @@ enum ops_status ops_bind_scalar(const struct ops_graph *g, const struct ops_node
       st = bind_batchnorm(&c, &params);
       break;
     case OPS_OP_SOFTMAX:
+    case OPS_OP_LOG_SOFTMAX:
+    case OPS_OP_HARDMAX:
       st = bind_softmax(&c, &params);
       break;
     case OPS_OP_REDUCE_MEAN:
-      st = bind_reduce_mean(&c, &params);
+    case OPS_OP_REDUCE_SUM:
+    case OPS_OP_REDUCE_PROD:
+    case OPS_OP_REDUCE_MAX:
+    case OPS_OP_REDUCE_MIN:
+    case OPS_OP_REDUCE_L1:
+    case OPS_OP_REDUCE_L2:
+    case OPS_OP_REDUCE_LOG_SUM:
+    case OPS_OP_REDUCE_LOG_SUM_EXP:
+    case OPS_OP_REDUCE_SUM_SQUARE:
+    case OPS_OP_ARG_MAX:
+    case OPS_OP_ARG_MIN:
+    case OPS_OP_LAYER_NORMALIZATION:
+    case OPS_OP_INSTANCE_NORMALIZATION:
+    case OPS_OP_MEAN_VARIANCE_NORMALIZATION:
+    case OPS_OP_LRN:
+      st = ops_bind_scalar_reduce(g, node, d, &params);
       break;
     case OPS_OP_TRANSPOSE:
       st = bind_transpose(&c, &params);
@@ -1299,7 +1488,7 @@ enum ops_status ops_bind_scalar(const struct ops_graph *g, const struct ops_node
   }
   /* Ops with one output refuse extra ones; the multi-output ops checked theirs above. */
   if (st == OPS_OK && node->op != OPS_OP_DROPOUT && node->op != OPS_OP_MAX_POOL &&
-      node->op != OPS_OP_BATCH_NORMALIZATION) {
+      node->op != OPS_OP_BATCH_NORMALIZATION && node->op != OPS_OP_LAYER_NORMALIZATION) {
     st = only_outputs(&c, 1, "the op has one output");
   }
   if (st != OPS_OK) goto fail;

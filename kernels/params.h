@@ -117,4 +117,57 @@ struct ops_constant_params {
   unsigned char value[];
 };
 
+/* The f32 activations with attributes (LeakyRelu, Elu, Selu, Celu, HardSigmoid, HardSwish,
+ * ThresholdedRelu, Shrink, Gelu), each with the spec's defaults applied by the binder:
+ *   LeakyRelu, Elu, Celu, ThresholdedRelu: alpha;  Selu: alpha, gamma;
+ *   HardSigmoid: alpha, beta (HardSwish uses alpha 1/6, beta 0.5);
+ *   Shrink: alpha is lambd, beta is bias;  Gelu: tanh_approx for approximate="tanh". */
+struct ops_activation_params {
+  float alpha;
+  float beta;
+  float gamma;
+  bool tanh_approx;
+};
+
+/* Mod: fmod set gives C's fmod (the sign of the dividend); clear, an integer remainder takes the
+ * sign of the divisor (Python's %). Float inputs always have fmod set (the binder checks). */
+struct ops_mod_params {
+  bool fmod;
+};
+
+/* BitShift: left (direction="LEFT") or right. Shifts by the bit width or more give 0. */
+struct ops_bitshift_params {
+  bool left;
+};
+
+/* IsInf: which infinities count. */
+struct ops_isinf_params {
+  bool detect_positive;
+  bool detect_negative;
+};
+
+/* ArgMax and ArgMin along `axis` (non-negative); the output holds i64 indices along it. Ties
+ * give the first index, or the last with select_last. */
+struct ops_argreduce_params {
+  int axis;
+  bool select_last;
+};
+
+/* LayerNormalization: each vector of the dims from `axis` (non-negative) on is normalized as a
+ * whole; Scale and the optional B broadcast to those dims. InstanceNormalization uses only
+ * epsilon (it normalizes each [n, c] plane). */
+struct ops_norm_params {
+  int axis;
+  float epsilon;
+};
+
+/* LRN across channels (dim 1): y = x / (bias + alpha / size * sum of x^2 over the `size`
+ * channels around c, from c - (size - 1) / 2 to c + size / 2) ^ beta. */
+struct ops_lrn_params {
+  int64_t size;
+  float alpha;
+  float beta;
+  float bias;
+};
+
 #endif /* OPSCOPE_KERNELS_PARAMS_H */

@@ -1,9 +1,12 @@
 /*
- * Value-only inference for shape-arithmetic ops that are not in src/op-list.inc: Equal, Where,
- * Range, ConstantOfShape, ReduceProd, Min and Max. Exporters put them between Shape and Reshape
- * (Where(Equal(shape, -1), ones, shape) resolves a -1, ReduceProd of a Shape counts elements).
+ * Value-only inference for shape-arithmetic ops: Equal, Where, Range, ConstantOfShape, ReduceProd,
+ * Min and Max. Exporters put them between Shape and Reshape (Where(Equal(shape, -1), ones, shape)
+ * resolves a -1, ReduceProd of a Shape counts elements).
  *
- * opscope has no kernels for them, so they stay OPS_OP_UNKNOWN nodes. When every input's value
+ * Range and ConstantOfShape have no kernels, so they stay OPS_OP_UNKNOWN nodes; Equal, Where,
+ * Min, Max (shape-infer-ops.c) and ReduceProd (shape-infer-reduce.c) are listed ops whose
+ * inference sets their dtype and shape first and then calls ops_shape_infer_unlisted for the
+ * value. When every input's value
  * is known and the output is a small integer tensor, the output gets its dtype, shape and value
  * and the compiler sees a constant; otherwise the outputs stay unknown as for any unknown op,
  * and the planner refuses the node with its reason. A contradiction between known values (a

@@ -150,6 +150,9 @@ enum ops_status ops_shape_check_unidirectional(const struct ops_infer *c, int wh
 /* shape-infer-ops.c */
 enum ops_status ops_shape_infer_unary(struct ops_infer *c);
 enum ops_status ops_shape_infer_binary(struct ops_infer *c);
+/* IsNaN, IsInf, Not, PRelu, Mod, BitShift, And, Or, Xor, the comparisons, Min, Max, Sum, Mean,
+ * Where. */
+enum ops_status ops_shape_infer_elementwise(struct ops_infer *c);
 enum ops_status ops_shape_infer_clip(struct ops_infer *c);
 enum ops_status ops_shape_infer_cast(struct ops_infer *c);
 enum ops_status ops_shape_infer_conv(struct ops_infer *c);
@@ -167,6 +170,12 @@ enum ops_status ops_shape_infer_transpose(struct ops_infer *c);
 enum ops_status ops_shape_infer_flatten(struct ops_infer *c);
 enum ops_status ops_shape_infer_dropout(struct ops_infer *c);
 
+/* shape-infer-reduce.c: ReduceProd, ArgMax/ArgMin, InstanceNormalization/MVN/LRN, LayerNorm */
+enum ops_status ops_shape_infer_reduce_prod(struct ops_infer *c);
+enum ops_status ops_shape_infer_arg_reduce(struct ops_infer *c);
+enum ops_status ops_shape_infer_norm(struct ops_infer *c);
+enum ops_status ops_shape_infer_layer_norm(struct ops_infer *c);
+
 /* shape-infer-data.c */
 enum ops_status ops_shape_infer_constant(struct ops_infer *c);
 enum ops_status ops_shape_infer_shape(struct ops_infer *c);
@@ -179,10 +188,9 @@ enum ops_status ops_shape_infer_slice(struct ops_infer *c);
 enum ops_status ops_shape_infer_identity(struct ops_infer *c);
 
 /* shape-infer-fold.c */
-/* Ops outside src/op-list.inc that exporters use for shape arithmetic (Equal, Where, Range,
- * ConstantOfShape, ReduceProd, Min, Max): their outputs are set only when the whole value can
- * be computed, so the compiler sees a constant; otherwise they stay unknown like any unknown
- * op. */
+/* Ops that exporters use for shape arithmetic (Equal, Where, Range, ConstantOfShape, ReduceProd,
+ * Min, Max): their outputs are set only when the whole value can be computed, so the compiler
+ * sees a constant; otherwise they are left as they were (unknown for the unlisted ones). */
 enum ops_status ops_shape_infer_unlisted(struct ops_infer *c);
 
 #endif /* OPSCOPE_SRC_SHAPE_INFER_IMPL_H */

@@ -57,7 +57,7 @@ enum ops_status ops_shape_infer_unary(struct ops_infer *c) {
   if (st != OPS_OK || !ops_shape_inputs_typed(c, 1)) return st;
   enum ops_op op = c->node->op;
   enum ops_dtype_class cls = OPS_CLASS_FLOAT;
-  if (op == OPS_OP_ABS) cls = OPS_CLASS_NUMERIC;
+  if (op == OPS_OP_ABS || op == OPS_OP_SIGN || op == OPS_OP_SHRINK) cls = OPS_CLASS_NUMERIC;
   if (op == OPS_OP_NEG || op == OPS_OP_RELU) cls = OPS_CLASS_SIGNED;
   st = ops_shape_check_class(c, 0, cls);
   if (st != OPS_OK) return st;
@@ -141,6 +141,109 @@ enum ops_status ops_shape_infer_binary(struct ops_infer *c) {
     if (st != OPS_OK) return st;
   }
   return ops_shape_set_ints(c, 0, a->dtype, &out, v);
+}
+
+/* Elementwise ops beyond Add..Pow: the predicates (IsNaN, IsInf, Not), PRelu, the binary ops
+ * with multidirectional broadcasting (Mod, BitShift, And, Or, Xor and the comparisons), the
+ * variadic Min, Max, Sum, Mean and the 3-way Where. Comparisons, logic ops and predicates give
+ * bool; the rest give input 0's dtype (Where: input 1's). */
+static enum ops_status infer_predicate(struct ops_infer *c) {
+  enum ops_status st = ops_shape_check_arity(c, 1, 1, 1);
+  if (st != OPS_OK || !ops_shape_inputs_typed(c, 1)) return st;
+  const struct ops_tensor *x = ops_shape_in(c, 0);
+  if (c->node->op == OPS_OP_NOT) {
+    if (x->dtype != OPS_DTYPE_BOOL) {
+      return ops_shape_fail(c, "input 0 '%s' is %s, expected bool", x->name,
+                            ops_dtype_name(x->dtype));
+    }
+  } else if ((st = ops_shape_check_class(c, 0, OPS_CLASS_FLOAT)) != OPS_OK) {
+    return st;
+  }
+  return ops_shape_set(c, 0, OPS_DTYPE_BOOL, &x->shape);
+}
+
+static enum ops_status infer_prelu(struct ops_infer *c) {
+  enum ops_status st = ops_shape_check_arity(c, 2, 2, 1);
+  if (st != OPS_OK || !ops_shape_inputs_typed(c, 2)) return st;
+  if ((st = ops_shape_check_class(c, 0, OPS_CLASS_NUMERIC)) != OPS_OK) return st;
+  if ((st = ops_shape_check_same_dtype(c, 0, 1)) != OPS_OK) return st;
+  const struct ops_tensor *x = ops_shape_in(c, 0), *slope = ops_shape_in(c, 1);
+  st = ops_shape_check_unidirectional(c, 1, &slope->shape, &x->shape);
+  if (st != OPS_OK) return st;
+  return ops_shape_set(c, 0, x->dtype, &x->shape);
+}
+
+/* Inputs that must share one dtype, broadcast together; variadic ops take at most this many. */
+#define MAX_ELEMENTWISE_INPUTS 64
+
+static enum ops_status infer_broadcast(struct ops_infer *c) {
+  enum ops_op op = c->node->op;
+  bool variadic = op == OPS_OP_MIN || op == OPS_OP_MAX || op == OPS_OP_SUM || op == OPS_OP_MEAN;
+  bool is_where = op == OPS_OP_WHERE;
+  int n = c->node->n_inputs;
+  enum ops_status st = variadic   ? ops_shape_check_arity(c, 1, MAX_ELEMENTWISE_INPUTS, 1)
+                       : is_where ? ops_shape_check_arity(c, 3, 3, 1)
+                                  : ops_shape_check_arity(c, 2, 2, 1);
+  if (st != OPS_OK) return st;
+  for (int i = 0; i < n; i++) {
+    if (ops_shape_in(c, i) == NULL) return ops_shape_fail(c, "input %d is omitted", i);
+  }
+  if (!ops_shape_inputs_typed(c, n)) return OPS_OK;
+  /* Where's condition is bool and stands apart; the other inputs share one dtype. */
+  int first = is_where ? 1 : 0;
+  if (is_where && ops_shape_in(c, 0)->dtype != OPS_DTYPE_BOOL) {
+    return ops_shape_fail(c, "input 0 '%s' is %s, expected bool", ops_shape_in_name(c, 0),
+                          ops_dtype_name(ops_shape_in(c, 0)->dtype));
+  }
+  enum ops_dtype dtype = ops_shape_in(c, first)->dtype;
+  for (int i = first + 1; i < n && st == OPS_OK; i++)
+    st = ops_shape_check_same_dtype(c, first, i);
+  if (st != OPS_OK) return st;
+  bool logic = op == OPS_OP_AND || op == OPS_OP_OR || op == OPS_OP_XOR;
+  if (logic && dtype != OPS_DTYPE_BOOL) {
+    return ops_shape_fail(c, "input 0 '%s' is %s, expected bool", ops_shape_in_name(c, 0),
+                          ops_dtype_name(dtype));
+  }
+  if (op == OPS_OP_BIT_SHIFT && dtype != OPS_DTYPE_U8 && dtype != OPS_DTYPE_U16 &&
+      dtype != OPS_DTYPE_U32 && dtype != OPS_DTYPE_U64) {
+    return ops_shape_fail(c, "input 0 '%s' is %s, expected an unsigned integer type",
+                          ops_shape_in_name(c, 0), ops_dtype_name(dtype));
+  }
+  if (!logic && !is_where && op != OPS_OP_EQUAL && op != OPS_OP_BIT_SHIFT) {
+    st = ops_shape_check_class(c, first, op == OPS_OP_MEAN ? OPS_CLASS_FLOAT : OPS_CLASS_NUMERIC);
+    if (st != OPS_OK) return st;
+  }
+  const struct ops_shape *shapes[MAX_ELEMENTWISE_INPUTS];
+  int which[MAX_ELEMENTWISE_INPUTS];
+  for (int i = 0; i < n; i++) {
+    shapes[i] = &ops_shape_in(c, i)->shape;
+    which[i] = i;
+  }
+  struct ops_shape out;
+  st = ops_shape_broadcast(c, shapes, which, n, "", &out);
+  if (st != OPS_OK) return st;
+  bool to_bool = logic || op == OPS_OP_EQUAL || op == OPS_OP_GREATER || op == OPS_OP_LESS ||
+                 op == OPS_OP_GREATER_OR_EQUAL || op == OPS_OP_LESS_OR_EQUAL;
+  st = ops_shape_set(c, 0, to_bool ? OPS_DTYPE_BOOL : dtype, &out);
+  /* Shape arithmetic (Where(Equal(shape, -1), ...), Max of dims) keeps its known values. */
+  if (st == OPS_OK &&
+      (op == OPS_OP_EQUAL || op == OPS_OP_WHERE || op == OPS_OP_MIN || op == OPS_OP_MAX)) {
+    st = ops_shape_infer_unlisted(c);
+  }
+  return st;
+}
+
+enum ops_status ops_shape_infer_elementwise(struct ops_infer *c) {
+  switch (c->node->op) {
+    case OPS_OP_IS_NAN:
+    case OPS_OP_IS_INF:
+    case OPS_OP_NOT:
+      return infer_predicate(c);
+    case OPS_OP_PRELU:
+      return infer_prelu(c);
+    default:
+      return infer_broadcast(c);
+  }
 }
 
 enum ops_status ops_shape_infer_clip(struct ops_infer *c) {

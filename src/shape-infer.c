@@ -463,7 +463,53 @@ static enum ops_status infer_node(struct ops_infer *c) {
     case OPS_OP_SIGMOID:
     case OPS_OP_SQRT:
     case OPS_OP_TANH:
+    case OPS_OP_FLOOR:
+    case OPS_OP_CEIL:
+    case OPS_OP_ROUND:
+    case OPS_OP_SIGN:
+    case OPS_OP_SIN:
+    case OPS_OP_COS:
+    case OPS_OP_TAN:
+    case OPS_OP_ASIN:
+    case OPS_OP_ACOS:
+    case OPS_OP_ATAN:
+    case OPS_OP_SINH:
+    case OPS_OP_COSH:
+    case OPS_OP_ASINH:
+    case OPS_OP_ACOSH:
+    case OPS_OP_ATANH:
+    case OPS_OP_LEAKY_RELU:
+    case OPS_OP_ELU:
+    case OPS_OP_SELU:
+    case OPS_OP_CELU:
+    case OPS_OP_HARD_SIGMOID:
+    case OPS_OP_HARD_SWISH:
+    case OPS_OP_SOFTPLUS:
+    case OPS_OP_SOFTSIGN:
+    case OPS_OP_THRESHOLDED_RELU:
+    case OPS_OP_SHRINK:
+    case OPS_OP_GELU:
       return ops_shape_infer_unary(c);
+    case OPS_OP_IS_NAN:
+    case OPS_OP_IS_INF:
+    case OPS_OP_NOT:
+    case OPS_OP_PRELU:
+    case OPS_OP_MOD:
+    case OPS_OP_BIT_SHIFT:
+    case OPS_OP_AND:
+    case OPS_OP_OR:
+    case OPS_OP_XOR:
+    case OPS_OP_EQUAL:
+    case OPS_OP_GREATER:
+    case OPS_OP_LESS:
+    case OPS_OP_GREATER_OR_EQUAL:
+    case OPS_OP_LESS_OR_EQUAL:
+    case OPS_OP_MIN:
+    case OPS_OP_MAX:
+    case OPS_OP_SUM:
+    case OPS_OP_MEAN:
+    case OPS_OP_WHERE:
+      return ops_shape_infer_elementwise(c);
     case OPS_OP_ADD:
     case OPS_OP_SUB:
     case OPS_OP_MUL:
@@ -490,7 +536,29 @@ static enum ops_status infer_node(struct ops_infer *c) {
     case OPS_OP_SOFTMAX:
       return ops_shape_infer_softmax(c);
     case OPS_OP_REDUCE_MEAN:
+    case OPS_OP_REDUCE_SUM:
+    case OPS_OP_REDUCE_MAX:
+    case OPS_OP_REDUCE_MIN:
+    case OPS_OP_REDUCE_L1:
+    case OPS_OP_REDUCE_L2:
+    case OPS_OP_REDUCE_LOG_SUM:
+    case OPS_OP_REDUCE_LOG_SUM_EXP:
+    case OPS_OP_REDUCE_SUM_SQUARE:
       return ops_shape_infer_reduce(c);
+    case OPS_OP_REDUCE_PROD:
+      return ops_shape_infer_reduce_prod(c);
+    case OPS_OP_ARG_MAX:
+    case OPS_OP_ARG_MIN:
+      return ops_shape_infer_arg_reduce(c);
+    case OPS_OP_LOG_SOFTMAX:
+    case OPS_OP_HARDMAX:
+      return ops_shape_infer_softmax(c);
+    case OPS_OP_INSTANCE_NORMALIZATION:
+    case OPS_OP_MEAN_VARIANCE_NORMALIZATION:
+    case OPS_OP_LRN:
+      return ops_shape_infer_norm(c);
+    case OPS_OP_LAYER_NORMALIZATION:
+      return ops_shape_infer_layer_norm(c);
     case OPS_OP_TRANSPOSE:
       return ops_shape_infer_transpose(c);
     case OPS_OP_FLATTEN:

@@ -2,8 +2,9 @@
  * Add, Sub, Mul, Div and Pow with numpy (multidirectional) broadcasting, for f32, f64, i32 and
  * i64 (Pow: f32 and f64 bases with an f32, f64, i32 or i64 exponent).
  *
- * One walker serves every op: it runs the output's outer dims like an odometer and hands each
- * innermost row to a typed row function with the two inputs' strides along that row (0 where an
+ * This file also holds ops_kwalk (kernels/scalar/elementwise.h), the walker every broadcasting
+ * elementwise family shares: it runs the output's outer dims like an odometer and hands each
+ * innermost row to a typed row function with every input's stride along that row (0 where an
  * input repeats). Adding an op or a dtype is one row function and one kernel function.
  *
  * Integer semantics: Add, Sub and Mul wrap modulo 2^n as numpy and ONNX Runtime do (computed in
@@ -14,55 +15,79 @@
 #include <math.h>
 #include <stdint.h>
 
+#include "kernels/scalar/elementwise.h"
 #include "kernels/scalar/scalar-impl.h"
 #include "kernels/scalar/scalar.h"
 
-/* Computes n elements y[i] = a[i * sa] op b[i * sb]; strides in elements. `ctx` is the
- * exponent's dtype for Pow, NULL otherwise. */
-typedef enum ops_kresult (*row_fn)(const int *ctx, int64_t n, const void *a, int64_t sa,
-                                   const void *b, int64_t sb, void *y);
-
-static enum ops_kresult binary_run(const struct ops_kcall *call, row_fn row, const int *ctx) {
-  const struct ops_kdims *yd = &call->out_dims[0];
-  const unsigned char *a = call->in[0];
-  const unsigned char *b = call->in[1];
-  unsigned char *y = call->out[0];
-  size_t a_size = ops_kdtype_size(call->in_dtype[0]);
-  size_t b_size = ops_kdtype_size(call->in_dtype[1]);
-  size_t y_size = ops_kdtype_size(call->out_dtype[0]);
+enum ops_kresult ops_kwalk(int n_in, const struct ops_kwalk_in *in, const struct ops_kdims *yd,
+                           void *y, int y_dtype, ops_krow_fn row, const void *ctx) {
+  const void *x[OPS_KWALK_MAX_IN];
+  int64_t zero[OPS_KWALK_MAX_IN] = {0};
   if (ops_kdims_numel(yd) == 0) return OPS_KRESULT_OK;
-  if (yd->rank == 0) return row(ctx, 1, a, 0, b, 0, y);
+  if (yd->rank == 0) {
+    for (int k = 0; k < n_in; k++)
+      x[k] = in[k].data;
+    return row(ctx, 1, x, zero, y);
+  }
 
-  int64_t sa[OPS_KMAX_RANK], sb[OPS_KMAX_RANK], sy[OPS_KMAX_RANK];
-  ops_kbcast_strides(&call->in_dims[0], yd, sa);
-  ops_kbcast_strides(&call->in_dims[1], yd, sb);
-  ops_kdims_strides(yd, sy);
+  /* Strides of the inputs first, the output's last. */
+  int64_t st[OPS_KWALK_MAX_IN + 1][OPS_KMAX_RANK];
+  int64_t *strides[OPS_KWALK_MAX_IN + 1];
+  size_t size[OPS_KWALK_MAX_IN + 1];
+  for (int k = 0; k < n_in; k++) {
+    ops_kbcast_strides(in[k].dims, yd, st[k]);
+    size[k] = ops_kdtype_size(in[k].dtype);
+    strides[k] = st[k];
+  }
+  ops_kdims_strides(yd, st[n_in]);
+  strides[n_in] = st[n_in];
+  size[n_in] = ops_kdtype_size(y_dtype);
   int last = yd->rank - 1;
   int64_t idx[OPS_KMAX_RANK] = {0};
-  int64_t off[3] = {0, 0, 0}; /* elements into a, b and y */
-  int64_t *strides[3] = {sa, sb, sy};
+  int64_t off[OPS_KWALK_MAX_IN + 1] = {0}; /* elements into each input and y */
+  int64_t sx[OPS_KWALK_MAX_IN];
+  for (int k = 0; k < n_in; k++)
+    sx[k] = st[k][last];
   do {
-    enum ops_kresult r = row(ctx, yd->d[last], a + off[0] * (int64_t)a_size, sa[last],
-                             b + off[1] * (int64_t)b_size, sb[last], y + off[2] * (int64_t)y_size);
+    for (int k = 0; k < n_in; k++)
+      x[k] = (const unsigned char *)in[k].data + off[k] * (int64_t)size[k];
+    enum ops_kresult r =
+        row(ctx, yd->d[last], x, sx, (unsigned char *)y + off[n_in] * (int64_t)size[n_in]);
     if (r != OPS_KRESULT_OK) return r;
-  } while (ops_kindex_next(last, yd->d, idx, 3, strides, off));
+  } while (ops_kindex_next(last, yd->d, idx, n_in + 1, strides, off));
   return OPS_KRESULT_OK;
 }
 
+enum ops_kresult ops_kwalk_call(const struct ops_kcall *call, int n_in, ops_krow_fn row,
+                                const void *ctx) {
+  struct ops_kwalk_in in[OPS_KWALK_MAX_IN];
+  for (int k = 0; k < n_in; k++) {
+    in[k].data = call->in[k];
+    in[k].dims = &call->in_dims[k];
+    in[k].dtype = call->in_dtype[k];
+  }
+  return ops_kwalk(n_in, in, &call->out_dims[0], call->out[0], call->out_dtype[0], row, ctx);
+}
+
+static enum ops_kresult binary_run(const struct ops_kcall *call, ops_krow_fn row, const void *ctx) {
+  return ops_kwalk_call(call, 2, row, ctx);
+}
+
 /* Row functions whose body is one expression of x0 (from a) and x1 (from b). */
-#define BINARY_ROW(name, T, expr)                                                     \
-  static enum ops_kresult name(const int *ctx, int64_t n, const void *va, int64_t sa, \
-                               const void *vb, int64_t sb, void *vy) {                \
-    (void)ctx;                                                                        \
-    const T *a = va;                                                                  \
-    const T *b = vb;                                                                  \
-    T *y = vy;                                                                        \
-    for (int64_t i = 0; i < n; i++) {                                                 \
-      T x0 = a[i * sa];                                                               \
-      T x1 = b[i * sb];                                                               \
-      y[i] = (expr);                                                                  \
-    }                                                                                 \
-    return OPS_KRESULT_OK;                                                            \
+#define BINARY_ROW(name, T, expr)                                                \
+  static enum ops_kresult name(const void *ctx, int64_t n, const void *const *x, \
+                               const int64_t *sx, void *vy) {                    \
+    (void)ctx;                                                                   \
+    const T *a = x[0];                                                           \
+    const T *b = x[1];                                                           \
+    int64_t sa = sx[0], sb = sx[1];                                              \
+    T *y = vy;                                                                   \
+    for (int64_t i = 0; i < n; i++) {                                            \
+      T x0 = a[i * sa];                                                          \
+      T x1 = b[i * sb];                                                          \
+      y[i] = (expr);                                                             \
+    }                                                                            \
+    return OPS_KRESULT_OK;                                                       \
   }
 
 BINARY_ROW(add_f32, float, x0 + x1)
@@ -82,11 +107,12 @@ BINARY_ROW(mul_i64, int64_t, (int64_t)((uint64_t)x0 *(uint64_t)x1))
 
 #undef BINARY_ROW
 
-static enum ops_kresult div_i32(const int *ctx, int64_t n, const void *va, int64_t sa,
-                                const void *vb, int64_t sb, void *vy) {
+static enum ops_kresult div_i32(const void *ctx, int64_t n, const void *const *x, const int64_t *sx,
+                                void *vy) {
   (void)ctx;
-  const int32_t *a = va;
-  const int32_t *b = vb;
+  const int32_t *a = x[0];
+  const int32_t *b = x[1];
+  int64_t sa = sx[0], sb = sx[1];
   int32_t *y = vy;
   for (int64_t i = 0; i < n; i++) {
     int32_t x0 = a[i * sa], x1 = b[i * sb];
@@ -97,11 +123,12 @@ static enum ops_kresult div_i32(const int *ctx, int64_t n, const void *va, int64
   return OPS_KRESULT_OK;
 }
 
-static enum ops_kresult div_i64(const int *ctx, int64_t n, const void *va, int64_t sa,
-                                const void *vb, int64_t sb, void *vy) {
+static enum ops_kresult div_i64(const void *ctx, int64_t n, const void *const *x, const int64_t *sx,
+                                void *vy) {
   (void)ctx;
-  const int64_t *a = va;
-  const int64_t *b = vb;
+  const int64_t *a = x[0];
+  const int64_t *b = x[1];
+  int64_t sa = sx[0], sb = sx[1];
   int64_t *y = vy;
   for (int64_t i = 0; i < n; i++) {
     int64_t x0 = a[i * sa], x1 = b[i * sb];
@@ -129,21 +156,23 @@ static double exponent_at(int dtype, const void *b, int64_t i) {
 /* Pow follows numpy: the base and exponent meet in double and the result is rounded to the
  * base's dtype once, so an integer exponent of a negative base keeps pow()'s exact-integer
  * rules (the sign of (-2)^3). */
-static enum ops_kresult pow_f32(const int *ctx, int64_t n, const void *va, int64_t sa,
-                                const void *vb, int64_t sb, void *vy) {
-  const float *a = va;
+static enum ops_kresult pow_f32(const void *ctx, int64_t n, const void *const *x, const int64_t *sx,
+                                void *vy) {
+  const float *a = x[0];
   float *y = vy;
+  int dtype = *(const int *)ctx;
   for (int64_t i = 0; i < n; i++)
-    y[i] = (float)pow((double)a[i * sa], exponent_at(*ctx, vb, i * sb));
+    y[i] = (float)pow((double)a[i * sx[0]], exponent_at(dtype, x[1], i * sx[1]));
   return OPS_KRESULT_OK;
 }
 
-static enum ops_kresult pow_f64(const int *ctx, int64_t n, const void *va, int64_t sa,
-                                const void *vb, int64_t sb, void *vy) {
-  const double *a = va;
+static enum ops_kresult pow_f64(const void *ctx, int64_t n, const void *const *x, const int64_t *sx,
+                                void *vy) {
+  const double *a = x[0];
   double *y = vy;
+  int dtype = *(const int *)ctx;
   for (int64_t i = 0; i < n; i++)
-    y[i] = pow(a[i * sa], exponent_at(*ctx, vb, i * sb));
+    y[i] = pow(a[i * sx[0]], exponent_at(dtype, x[1], i * sx[1]));
   return OPS_KRESULT_OK;
 }
 

@@ -4,7 +4,8 @@
  * attributes, opset-dependent defaults (Softmax, Clip), constant inputs (ReduceMean axes,
  * Gather indices), and refusals with messages that name the node: a kernel_shape that
  * disagrees with W, a group that does not divide C, an unsupported dtype, a non-constant
- * Slice input, MaxPool's Indices output, inconsistent output dims.
+ * Slice input, MaxPool's Indices output, inconsistent output dims; and the elementwise ops'
+ * attributes and broadcasts (Mod, BitShift, PRelu, Where, Sum, HardSwish, Gelu).
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -545,6 +546,68 @@ static void test_binary(void **state) {
   ops_graph_free(g);
 }
 
+/* Elementwise ops with attributes or several inputs: Mod's fmod rule for floats, BitShift's
+ * direction, PRelu's slope broadcast, Where's condition dtype and 3-way output dims, variadic
+ * Sum's output dims, and the activation defaults. */
+static void test_elementwise(void **state) {
+  (void)state;
+  struct ops_diag d;
+  struct ops_binding b;
+  struct ops_graph *g = ops_graph_new();
+  int a = tensor(g, "A", OPS_DTYPE_F32, DIMS(2, 3), NULL, 0);
+  int row = tensor(g, "R", OPS_DTYPE_F32, DIMS(3), NULL, 0);
+  int y = tensor(g, "Y", OPS_DTYPE_F32, DIMS(2, 3), NULL, 0);
+  node(g, "m0", "Mod", IO(a, row), IO(y));
+  assert_int_equal(bind(g, &b, &d), OPS_ERR_BAD_INPUT);
+  OPS_ASSERT_CONTAINS(d.msg, "node 'm0' (Mod): fmod=0 on f32 inputs; float Mod needs fmod=1");
+  attr_int(node(g, "m1", "Mod", IO(a, row), IO(y)), "fmod", 1);
+  assert_int_equal(bind(g, &b, &d), OPS_OK);
+  assert_string_equal(b.kernel->name, "ops_f32_mod_kernel__scalar");
+  assert_true(((const struct ops_mod_params *)b.params)->fmod);
+  ops_binding_done(&b);
+
+  int u = tensor(g, "U", OPS_DTYPE_U16, DIMS(4), NULL, 0);
+  int uy = tensor(g, "UY", OPS_DTYPE_U16, DIMS(4), NULL, 0);
+  attr_string(node(g, "sh", "BitShift", IO(u, u), IO(uy)), "direction", "RIGHT");
+  assert_int_equal(bind(g, &b, &d), OPS_OK);
+  assert_false(((const struct ops_bitshift_params *)b.params)->left);
+  ops_binding_done(&b);
+  attr_string(node(g, "sh2", "BitShift", IO(u, u), IO(uy)), "direction", "left");
+  assert_int_equal(bind(g, &b, &d), OPS_ERR_BAD_INPUT);
+  OPS_ASSERT_CONTAINS(d.msg, "node 'sh2' (BitShift): attribute 'direction' is 'left'");
+
+  int slope = tensor(g, "S", OPS_DTYPE_F32, DIMS(2, 1, 3), NULL, 0);
+  node(g, "pr", "PRelu", IO(a, slope), IO(y));
+  assert_int_equal(bind(g, &b, &d), OPS_ERR_BAD_INPUT);
+  OPS_ASSERT_CONTAINS(d.msg, "node 'pr' (PRelu): slope [2, 1, 3] does not broadcast to X [2, 3]");
+
+  int cond = tensor(g, "C", OPS_DTYPE_BOOL, DIMS(2, 1), NULL, 0);
+  int one = tensor(g, "One", OPS_DTYPE_F32, DIMS(1), NULL, 0);
+  node(g, "w", "Where", IO(cond, row, one), IO(y));
+  assert_int_equal(bind(g, &b, &d), OPS_OK);
+  assert_string_equal(b.kernel->name, "ops_any_where_kernel__scalar");
+  ops_binding_done(&b);
+  node(g, "w2", "Where", IO(a, row, one), IO(y));
+  assert_int_equal(bind(g, &b, &d), OPS_ERR_BAD_INPUT);
+  OPS_ASSERT_CONTAINS(d.msg, "node 'w2' (Where): tensor 'A' is f32, expected bool");
+
+  int wide = tensor(g, "W", OPS_DTYPE_F32, DIMS(4, 2, 3), NULL, 0);
+  node(g, "s", "Sum", IO(a, row, wide), IO(y));
+  assert_int_equal(bind(g, &b, &d), OPS_ERR_BAD_INPUT);
+  OPS_ASSERT_CONTAINS(d.msg, "node 's' (Sum): output 'Y' has shape [2, 3], expected [4, 2, 3]");
+
+  node(g, "hs", "HardSwish", IO(a), IO(y));
+  assert_int_equal(bind(g, &b, &d), OPS_OK);
+  const struct ops_activation_params *ap = b.params;
+  assert_true(ap->alpha == 1.0f / 6.0f && ap->beta == 0.5f);
+  ops_binding_done(&b);
+  attr_string(node(g, "ge", "Gelu", IO(a), IO(y)), "approximate", "tanh");
+  assert_int_equal(bind(g, &b, &d), OPS_OK);
+  assert_true(((const struct ops_activation_params *)b.params)->tanh_approx);
+  ops_binding_done(&b);
+  ops_graph_free(g);
+}
+
 /* A shape not known when binding is refused, not guessed. */
 static void test_unknown_shape(void **state) {
   (void)state;
@@ -569,7 +632,7 @@ int main(void) {
       cmocka_unit_test(test_reduce_mean_axes_input), cmocka_unit_test(test_gather_constant_index),
       cmocka_unit_test(test_pool_refusals),          cmocka_unit_test(test_constant),
       cmocka_unit_test(test_gemm_refusals),          cmocka_unit_test(test_binary),
-      cmocka_unit_test(test_unknown_shape),
+      cmocka_unit_test(test_unknown_shape),          cmocka_unit_test(test_elementwise),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -3,3 +3,6 @@
 opscope_unit_test(test-shape-infer unit
   SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/test-shape-infer.c
   LIBS opscope_core)
+opscope_unit_test(test-shape-infer-reduce unit
+  SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/test-shape-infer-reduce.c
+  LIBS opscope_core)
