@@ -1264,6 +1264,14 @@ static enum ops_status bind_shape(const struct bind_ctx *c, void **params) {
   return OPS_OK;
 }
 
+/* Size: an i64 scalar; the element count was checked against int64 by shape inference. */
+static enum ops_status bind_size(const struct bind_ctx *c) {
+  const struct ops_tensor *y = out_t(c, 0);
+  enum ops_status st;
+  if ((st = need_dtype(c, y, OPS_DTYPE_I64)) != OPS_OK) return st;
+  return expect_dims(c, y, 0, NULL);
+}
+
 static enum ops_status bind_constant(const struct bind_ctx *c, void **params) {
   const struct ops_tensor *y = out_t(c, 0);
   enum ops_status st;
@@ -1478,6 +1486,9 @@ enum ops_status ops_bind_scalar(const struct ops_graph *g, const struct ops_node
       break;
     case OPS_OP_SHAPE:
       st = bind_shape(&c, &params);
+      break;
+    case OPS_OP_SIZE:
+      st = bind_size(&c);
       break;
     case OPS_OP_CONSTANT:
       st = bind_constant(&c, &params);

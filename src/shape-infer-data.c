@@ -169,6 +169,19 @@ enum ops_status ops_shape_infer_shape(struct ops_infer *c) {
   return ops_shape_set_ints(c, 0, OPS_DTYPE_I64, &out, xs->dims + start);
 }
 
+/* ---- Size ---- */
+
+/* An i64 scalar: the input's element count, known whenever its shape is. */
+enum ops_status ops_shape_infer_size(struct ops_infer *c) {
+  enum ops_status st = ops_shape_check_arity(c, 1, 1, 1);
+  if (st != OPS_OK) return st;
+  const struct ops_shape *xs = &ops_shape_in(c, 0)->shape;
+  struct ops_shape scalar = ops_shape_make(0, NULL);
+  int64_t numel;
+  if (!ops_shape_numel(xs, &numel)) return ops_shape_set(c, 0, OPS_DTYPE_I64, &scalar);
+  return ops_shape_set_ints(c, 0, OPS_DTYPE_I64, &scalar, &numel);
+}
+
 /* ---- Gather ---- */
 
 enum ops_status ops_shape_infer_gather(struct ops_infer *c) {

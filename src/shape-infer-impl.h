@@ -179,6 +179,7 @@ enum ops_status ops_shape_infer_layer_norm(struct ops_infer *c);
 /* shape-infer-data.c */
 enum ops_status ops_shape_infer_constant(struct ops_infer *c);
 enum ops_status ops_shape_infer_shape(struct ops_infer *c);
+enum ops_status ops_shape_infer_size(struct ops_infer *c);
 enum ops_status ops_shape_infer_gather(struct ops_infer *c);
 enum ops_status ops_shape_infer_concat(struct ops_infer *c);
 enum ops_status ops_shape_infer_reshape(struct ops_infer *c);

@@ -569,6 +569,8 @@ static enum ops_status infer_node(struct ops_infer *c) {
       return ops_shape_infer_constant(c);
     case OPS_OP_SHAPE:
       return ops_shape_infer_shape(c);
+    case OPS_OP_SIZE:
+      return ops_shape_infer_size(c);
     case OPS_OP_GATHER:
       return ops_shape_infer_gather(c);
     case OPS_OP_CONCAT:
