@@ -168,6 +168,18 @@ static enum ops_status infer_prelu(struct ops_infer *c) {
   if ((st = ops_shape_check_class(c, 0, OPS_CLASS_NUMERIC)) != OPS_OK) return st;
   if ((st = ops_shape_check_same_dtype(c, 0, 1)) != OPS_OK) return st;
   const struct ops_tensor *x = ops_shape_in(c, 0), *slope = ops_shape_in(c, 1);
+  /* Before opset 7, PyTorch exported a per-channel slope as [C] for X [N, C, ...], meaning one
+   * slope per channel rather than numpy broadcasting over the last dim. Such a weight is given
+   * the shape [C, 1, ...] that says so today; its bytes are the same. */
+  struct ops_tensor *w = &c->g->tensors[c->node->inputs[1]];
+  if (c->opset < 7 && w->role == OPS_TENSOR_INITIALIZER && w->shape.rank == 1 &&
+      x->shape.rank >= 3 && w->shape.dims[0] == x->shape.dims[1] && w->shape.dims[0] > 1) {
+    int64_t dims[OPS_MAX_RANK];
+    dims[0] = w->shape.dims[0];
+    for (int i = 1; i < x->shape.rank - 1; i++)
+      dims[i] = 1;
+    w->shape = ops_shape_make(x->shape.rank - 1, dims);
+  }
   st = ops_shape_check_unidirectional(c, 1, &slope->shape, &x->shape);
   if (st != OPS_OK) return st;
   return ops_shape_set(c, 0, x->dtype, &x->shape);
