@@ -17,72 +17,15 @@
 
 #include "kernels/kernel.h"
 #include "kernels/params.h"
+#include "compiler/compiler-impl.h"
 #include "src/size.h"
 
 /* LRN windows above this are refused: no model comes near it, and alpha / size stays sane. */
 #define LRN_SIZE_LIMIT (INT64_C(1) << 31)
 
-struct rctx {
-  const struct ops_graph *g;
-  const struct ops_node *node;
-  struct ops_diag *d;
-};
-
-static enum ops_status fail(const struct rctx *c, enum ops_status st, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static enum ops_status fail(const struct rctx *c, enum ops_status st, const char *fmt, ...) {
-  char text[OPS_DIAG_MAX];
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(text, sizeof text, fmt, ap);
-  va_end(ap);
-  return ops_fail(c->d, st, "node '%s' (%s): %s", c->node->name, c->node->op_type, text);
-}
-
-static const struct ops_tensor *in_t(const struct rctx *c, int i) {
-  return ops_node_input(c->g, c->node, i);
-}
-
-static const struct ops_tensor *out_t(const struct rctx *c, int i) {
-  if (i < 0 || i >= c->node->n_outputs || c->node->outputs[i] < 0) return NULL;
-  return &c->g->tensors[c->node->outputs[i]];
-}
-
-static enum ops_status need_dtype(const struct rctx *c, const struct ops_tensor *t,
-                                  enum ops_dtype want) {
-  if (t->dtype == want) return OPS_OK;
-  return fail(c, OPS_ERR_BAD_INPUT, "tensor '%s' is %s, expected %s", t->name,
-              ops_dtype_name(t->dtype), ops_dtype_name(want));
-}
-
-static enum ops_status expect_dims(const struct rctx *c, const struct ops_tensor *y, int rank,
-                                   const int64_t *dims) {
-  struct ops_shape want = ops_shape_make(rank, dims);
-  if (ops_shape_equal(&y->shape, &want)) return OPS_OK;
-  char have_s[160], want_s[160];
-  return fail(c, OPS_ERR_BAD_INPUT, "output '%s' has shape %s, expected %s", y->name,
-              ops_shape_format(&y->shape, have_s, sizeof have_s),
-              ops_shape_format(&want, want_s, sizeof want_s));
-}
-
-static enum ops_status norm_axis(const struct rctx *c, int64_t axis, int rank, int *out) {
-  if (axis < -(int64_t)rank || axis >= rank) {
-    return fail(c, OPS_ERR_BAD_INPUT, "axis %" PRId64 " is out of range for rank %d", axis, rank);
-  }
-  *out = (int)(axis < 0 ? axis + rank : axis);
-  return OPS_OK;
-}
-
-static void *new_params(const struct rctx *c, size_t size, enum ops_status *st) {
-  void *p = ops_calloc_array(1, size);
-  *st = p == NULL ? fail(c, OPS_ERR_NO_MEMORY, "out of memory for kernel params") : OPS_OK;
-  return p;
-}
-
 /* Axes from the attribute (before opset 18, and ReduceSum before 13) or from constant input 1
  * (i32 or i64, rank 0 or 1). The attribute, when present, wins, as in shape inference. */
-static enum ops_status read_axes(const struct rctx *c, int64_t *axes, size_t *n) {
+static enum ops_status read_axes(const struct bind_ctx *c, int64_t *axes, size_t *n) {
   const int64_t *attr;
   size_t n_attr;
   enum ops_status st = ops_node_attr_ints(c->node, "axes", &attr, &n_attr, c->d);
@@ -90,8 +33,8 @@ static enum ops_status read_axes(const struct rctx *c, int64_t *axes, size_t *n)
   *n = 0;
   if (attr != NULL) {
     if (n_attr > OPS_KMAX_RANK) {
-      return fail(c, OPS_ERR_BAD_INPUT, "attribute 'axes' has %zu values, more than rank %d",
-                  n_attr, OPS_KMAX_RANK);
+      return node_fail(c, OPS_ERR_BAD_INPUT, "attribute 'axes' has %zu values, more than rank %d",
+                       n_attr, OPS_KMAX_RANK);
     }
     memcpy(axes, attr, n_attr * sizeof *axes);
     *n = n_attr;
@@ -100,25 +43,26 @@ static enum ops_status read_axes(const struct rctx *c, int64_t *axes, size_t *n)
   const struct ops_tensor *t = in_t(c, 1);
   if (t == NULL) return OPS_OK;
   if (t->dtype != OPS_DTYPE_I64 && t->dtype != OPS_DTYPE_I32) {
-    return fail(c, OPS_ERR_BAD_INPUT, "axes input '%s' is %s, expected i32 or i64", t->name,
-                ops_dtype_name(t->dtype));
+    return node_fail(c, OPS_ERR_BAD_INPUT, "axes input '%s' is %s, expected i32 or i64", t->name,
+                     ops_dtype_name(t->dtype));
   }
   int64_t count;
   if (t->shape.rank > 1 || !ops_tensor_numel(t, &count) || count > OPS_KMAX_RANK) {
     char s[160];
-    return fail(c, OPS_ERR_BAD_INPUT, "axes input '%s' has shape %s, expected at most %d values",
-                t->name, ops_shape_format(&t->shape, s, sizeof s), OPS_KMAX_RANK);
+    return node_fail(c, OPS_ERR_BAD_INPUT,
+                     "axes input '%s' has shape %s, expected at most %d values", t->name,
+                     ops_shape_format(&t->shape, s, sizeof s), OPS_KMAX_RANK);
   }
   /* An empty list is known without data (an empty initializer may carry none). */
   if (count > 0 && t->data == NULL) {
-    return fail(c, OPS_ERR_UNSUPPORTED,
-                "axes input '%s' is not a constant; the scalar unit needs it at compile time",
-                t->name);
+    return node_fail(c, OPS_ERR_UNSUPPORTED,
+                     "axes input '%s' is not a constant; the scalar unit needs it at compile time",
+                     t->name);
   }
   for (int64_t i = 0; i < count; i++) {
     if (!ops_tensor_get_int(t, i, &axes[i])) {
-      return fail(c, OPS_ERR_BAD_INPUT, "axes input '%s' holds fewer bytes than its shape",
-                  t->name);
+      return node_fail(c, OPS_ERR_BAD_INPUT, "axes input '%s' holds fewer bytes than its shape",
+                       t->name);
     }
   }
   *n = (size_t)count;
@@ -126,14 +70,14 @@ static enum ops_status read_axes(const struct rctx *c, int64_t *axes, size_t *n)
 }
 
 /* A mask of axes, each normalized against `rank` and listed once. */
-static enum ops_status axes_mask(const struct rctx *c, const int64_t *axes, size_t n, int rank,
+static enum ops_status axes_mask(const struct bind_ctx *c, const int64_t *axes, size_t n, int rank,
                                  uint32_t *mask) {
   *mask = 0;
   for (size_t i = 0; i < n; i++) {
     int a = 0;
-    enum ops_status st = norm_axis(c, axes[i], rank, &a);
+    enum ops_status st = norm_axis(c, axes[i], rank, "axis", &a);
     if (st != OPS_OK) return st;
-    if (*mask & (1u << a)) return fail(c, OPS_ERR_BAD_INPUT, "axis %d is listed twice", a);
+    if (*mask & (1u << a)) return node_fail(c, OPS_ERR_BAD_INPUT, "axis %d is listed twice", a);
     *mask |= 1u << a;
   }
   return OPS_OK;
@@ -152,7 +96,7 @@ static int reduced_dims(const struct ops_tensor *x, uint32_t mask, bool keepdims
   return r;
 }
 
-static enum ops_status bind_reduce(const struct rctx *c, void **params) {
+static enum ops_status bind_reduce(const struct bind_ctx *c, void **params) {
   const struct ops_tensor *x = in_t(c, 0), *y = out_t(c, 0);
   enum ops_status st;
   if ((st = need_dtype(c, y, x->dtype)) != OPS_OK) return st;
@@ -186,7 +130,7 @@ static bool others_nonempty(const struct ops_shape *s, int skip) {
   return true;
 }
 
-static enum ops_status bind_arg_reduce(const struct rctx *c, void **params) {
+static enum ops_status bind_arg_reduce(const struct bind_ctx *c, void **params) {
   const struct ops_tensor *x = in_t(c, 0), *y = out_t(c, 0);
   enum ops_status st;
   if ((st = need_dtype(c, y, OPS_DTYPE_I64)) != OPS_OK) return st;
@@ -196,13 +140,13 @@ static enum ops_status bind_arg_reduce(const struct rctx *c, void **params) {
   st = ops_node_attr_int(c->node, "select_last_index", 0, &last, c->d);
   if (st != OPS_OK) return st;
   if (x->shape.rank < 1) {
-    return fail(c, OPS_ERR_BAD_INPUT, "input '%s' is a scalar; the op needs an axis", x->name);
+    return node_fail(c, OPS_ERR_BAD_INPUT, "input '%s' is a scalar; the op needs an axis", x->name);
   }
   int a = 0;
-  if ((st = norm_axis(c, axis, x->shape.rank, &a)) != OPS_OK) return st;
+  if ((st = norm_axis(c, axis, x->shape.rank, "axis", &a)) != OPS_OK) return st;
   if (x->shape.dims[a] == 0 && others_nonempty(&x->shape, a)) {
-    return fail(c, OPS_ERR_BAD_INPUT, "axis %d of input '%s' is empty: no index to return", a,
-                x->name);
+    return node_fail(c, OPS_ERR_BAD_INPUT, "axis %d of input '%s' is empty: no index to return", a,
+                     x->name);
   }
   int64_t want[OPS_MAX_RANK];
   int r = reduced_dims(x, 1u << a, keepdims != 0, want);
@@ -216,16 +160,16 @@ static enum ops_status bind_arg_reduce(const struct rctx *c, void **params) {
 }
 
 /* Input `i` must be present, f32, and (when `dims` is set) of shape [dims0]. */
-static enum ops_status need_f32_vector(const struct rctx *c, int i, const char *role,
+static enum ops_status need_f32_vector(const struct bind_ctx *c, int i, const char *role,
                                        const int64_t *len, const struct ops_tensor **out) {
   const struct ops_tensor *t = in_t(c, i);
-  if (t == NULL) return fail(c, OPS_ERR_BAD_INPUT, "input %d (%s) is missing", i, role);
+  if (t == NULL) return node_fail(c, OPS_ERR_BAD_INPUT, "input %d (%s) is missing", i, role);
   enum ops_status st = need_dtype(c, t, OPS_DTYPE_F32);
   if (st != OPS_OK) return st;
   if (len != NULL && (t->shape.rank != 1 || t->shape.dims[0] != *len)) {
     char s[160];
-    return fail(c, OPS_ERR_BAD_INPUT, "%s '%s' has shape %s, expected [%" PRId64 "]", role, t->name,
-                ops_shape_format(&t->shape, s, sizeof s), *len);
+    return node_fail(c, OPS_ERR_BAD_INPUT, "%s '%s' has shape %s, expected [%" PRId64 "]", role,
+                     t->name, ops_shape_format(&t->shape, s, sizeof s), *len);
   }
   *out = t;
   return OPS_OK;
@@ -242,7 +186,7 @@ static bool broadcasts_to(const struct ops_tensor *t, int rank, const int64_t *d
   return true;
 }
 
-static enum ops_status bind_layer_norm(const struct rctx *c, void **params) {
+static enum ops_status bind_layer_norm(const struct bind_ctx *c, void **params) {
   const struct ops_tensor *x = in_t(c, 0), *y = out_t(c, 0);
   enum ops_status st;
   int64_t axis, stash;
@@ -251,10 +195,10 @@ static enum ops_status bind_layer_norm(const struct rctx *c, void **params) {
   if ((st = ops_node_attr_int(c->node, "stash_type", 1, &stash, c->d)) != OPS_OK) return st;
   if ((st = ops_node_attr_float(c->node, "epsilon", 1e-5f, &epsilon, c->d)) != OPS_OK) return st;
   if (x->shape.rank < 1) {
-    return fail(c, OPS_ERR_BAD_INPUT, "input '%s' is a scalar; the op needs an axis", x->name);
+    return node_fail(c, OPS_ERR_BAD_INPUT, "input '%s' is a scalar; the op needs an axis", x->name);
   }
   int a = 0;
-  if ((st = norm_axis(c, axis, x->shape.rank, &a)) != OPS_OK) return st;
+  if ((st = norm_axis(c, axis, x->shape.rank, "axis", &a)) != OPS_OK) return st;
   int n_norm = x->shape.rank - a;
   const int64_t *norm = x->shape.dims + a;
   static const char *const roles[] = {"X", "Scale", "B"};
@@ -264,9 +208,9 @@ static enum ops_status bind_layer_norm(const struct rctx *c, void **params) {
     if ((st = need_f32_vector(c, i, roles[i], NULL, &t)) != OPS_OK) return st;
     if (!broadcasts_to(t, n_norm, norm)) {
       char s[160];
-      return fail(c, OPS_ERR_BAD_INPUT,
-                  "%s '%s' of shape %s does not broadcast to the normalized dims from axis %d",
-                  roles[i], t->name, ops_shape_format(&t->shape, s, sizeof s), a);
+      return node_fail(c, OPS_ERR_BAD_INPUT,
+                       "%s '%s' of shape %s does not broadcast to the normalized dims from axis %d",
+                       roles[i], t->name, ops_shape_format(&t->shape, s, sizeof s), a);
     }
   }
   if ((st = need_dtype(c, y, OPS_DTYPE_F32)) != OPS_OK) return st;
@@ -279,9 +223,10 @@ static enum ops_status bind_layer_norm(const struct rctx *c, void **params) {
     const struct ops_tensor *t = out_t(c, k);
     if (t == NULL) continue;
     if (t->dtype != OPS_DTYPE_F32) {
-      return fail(c, OPS_ERR_UNSUPPORTED,
-                  "output %d '%s' is %s (stash_type %" PRId64 "); the scalar kernel writes f32", k,
-                  t->name, ops_dtype_name(t->dtype), stash);
+      return node_fail(c, OPS_ERR_UNSUPPORTED,
+                       "output %d '%s' is %s (stash_type %" PRId64
+                       "); the scalar kernel writes f32",
+                       k, t->name, ops_dtype_name(t->dtype), stash);
     }
     if ((st = expect_dims(c, t, x->shape.rank, stat)) != OPS_OK) return st;
   }
@@ -294,18 +239,18 @@ static enum ops_status bind_layer_norm(const struct rctx *c, void **params) {
 }
 
 /* The checks InstanceNormalization and LRN share: X [N, C, ...] f32, Y of X's dims. */
-static enum ops_status need_nc(const struct rctx *c) {
+static enum ops_status need_nc(const struct bind_ctx *c) {
   const struct ops_tensor *x = in_t(c, 0), *y = out_t(c, 0);
   if (x->shape.rank < 2) {
-    return fail(c, OPS_ERR_BAD_INPUT, "input '%s' has rank %d, expected [N, C, ...]", x->name,
-                x->shape.rank);
+    return node_fail(c, OPS_ERR_BAD_INPUT, "input '%s' has rank %d, expected [N, C, ...]", x->name,
+                     x->shape.rank);
   }
   enum ops_status st = need_dtype(c, y, OPS_DTYPE_F32);
   if (st != OPS_OK) return st;
   return expect_dims(c, y, x->shape.rank, x->shape.dims);
 }
 
-static enum ops_status bind_instance_norm(const struct rctx *c, void **params) {
+static enum ops_status bind_instance_norm(const struct bind_ctx *c, void **params) {
   const struct ops_tensor *x = in_t(c, 0), *t;
   enum ops_status st;
   if ((st = need_nc(c)) != OPS_OK) return st;
@@ -322,7 +267,7 @@ static enum ops_status bind_instance_norm(const struct rctx *c, void **params) {
   return OPS_OK;
 }
 
-static enum ops_status bind_lrn(const struct rctx *c, void **params) {
+static enum ops_status bind_lrn(const struct bind_ctx *c, void **params) {
   enum ops_status st;
   if ((st = need_nc(c)) != OPS_OK) return st;
   int64_t size;
@@ -333,8 +278,8 @@ static enum ops_status bind_lrn(const struct rctx *c, void **params) {
   if ((st = ops_node_attr_float(c->node, "bias", 1.0f, &bias, c->d)) != OPS_OK) return st;
   /* size is required; absent reads as 0 and is refused with the rest. */
   if (size < 1 || size > LRN_SIZE_LIMIT) {
-    return fail(c, OPS_ERR_BAD_INPUT, "attribute 'size' %" PRId64 " is missing or out of range",
-                size);
+    return node_fail(c, OPS_ERR_BAD_INPUT,
+                     "attribute 'size' %" PRId64 " is missing or out of range", size);
   }
   struct ops_lrn_params *p = new_params(c, sizeof *p, &st);
   if (p == NULL) return st;
@@ -346,7 +291,7 @@ static enum ops_status bind_lrn(const struct rctx *c, void **params) {
   return OPS_OK;
 }
 
-static enum ops_status bind_mvn(const struct rctx *c, void **params) {
+static enum ops_status bind_mvn(const struct bind_ctx *c, void **params) {
   const struct ops_tensor *x = in_t(c, 0), *y = out_t(c, 0);
   enum ops_status st;
   if ((st = need_dtype(c, y, OPS_DTYPE_F32)) != OPS_OK) return st;
@@ -361,8 +306,8 @@ static enum ops_status bind_mvn(const struct rctx *c, void **params) {
     n = 3;
   }
   if (n > OPS_KMAX_RANK) {
-    return fail(c, OPS_ERR_BAD_INPUT, "attribute 'axes' has %zu values, more than rank %d", n,
-                OPS_KMAX_RANK);
+    return node_fail(c, OPS_ERR_BAD_INPUT, "attribute 'axes' has %zu values, more than rank %d", n,
+                     OPS_KMAX_RANK);
   }
   uint32_t mask;
   if ((st = axes_mask(c, attr, n, x->shape.rank, &mask)) != OPS_OK) return st;
@@ -375,7 +320,7 @@ static enum ops_status bind_mvn(const struct rctx *c, void **params) {
 
 enum ops_status ops_bind_scalar_reduce(const struct ops_graph *g, const struct ops_node *node,
                                        struct ops_diag *d, void **params) {
-  struct rctx c = {.g = g, .node = node, .d = d};
+  struct bind_ctx c = {.g = g, .node = node, .d = d};
   switch (node->op) {
     case OPS_OP_ARG_MAX:
     case OPS_OP_ARG_MIN:
@@ -400,6 +345,6 @@ enum ops_status ops_bind_scalar_reduce(const struct ops_graph *g, const struct o
     case OPS_OP_REDUCE_SUM_SQUARE:
       return bind_reduce(&c, params);
     default:
-      return fail(&c, OPS_ERR_UNSUPPORTED, "not a reduction or normalization");
+      return node_fail(&c, OPS_ERR_UNSUPPORTED, "not a reduction or normalization");
   }
 }

@@ -27,82 +27,12 @@
 
 #include "kernels/params.h"
 #include "opscope.h"
+#include "compiler/compiler-impl.h"
 #include "src/size.h"
 
 /* Pads, strides, dilations and kernel sizes above this are refused: no real model comes near
  * it, and it keeps every window computation far from int64 overflow. */
 #define ATTR_LIMIT (INT64_C(1) << 31)
-
-struct bind_ctx {
-  const struct ops_graph *g;
-  const struct ops_node *node;
-  struct ops_diag *d;
-};
-
-static enum ops_status node_fail(const struct bind_ctx *c, enum ops_status st, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static enum ops_status node_fail(const struct bind_ctx *c, enum ops_status st, const char *fmt,
-                                 ...) {
-  char text[OPS_DIAG_MAX];
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(text, sizeof text, fmt, ap);
-  va_end(ap);
-  return ops_fail(c->d, st, "node '%s' (%s): %s", c->node->name, c->node->op_type, text);
-}
-
-/* True when the model declares an opset older than `version`. An undeclared opset (0, from
- * the JSON IR or a built-in model) reads as the newest form. */
-static bool opset_before(const struct bind_ctx *c, int64_t version) {
-  return c->g->opset > 0 && c->g->opset < version;
-}
-
-static const struct ops_tensor *in_t(const struct bind_ctx *c, int i) {
-  return ops_node_input(c->g, c->node, i);
-}
-
-static const struct ops_tensor *out_t(const struct bind_ctx *c, int i) {
-  if (i < 0 || i >= c->node->n_outputs || c->node->outputs[i] < 0) return NULL;
-  return &c->g->tensors[c->node->outputs[i]];
-}
-
-static enum ops_status need_in(const struct bind_ctx *c, int i, const char *role,
-                               const struct ops_tensor **t) {
-  *t = in_t(c, i);
-  if (*t == NULL) return node_fail(c, OPS_ERR_BAD_INPUT, "input %d (%s) is missing", i, role);
-  return OPS_OK;
-}
-
-static enum ops_status need_dtype(const struct bind_ctx *c, const struct ops_tensor *t,
-                                  enum ops_dtype want) {
-  if (t->dtype == want) return OPS_OK;
-  return node_fail(c, OPS_ERR_BAD_INPUT, "tensor '%s' is %s, expected %s", t->name,
-                   ops_dtype_name(t->dtype), ops_dtype_name(want));
-}
-
-static enum ops_status need_rank(const struct bind_ctx *c, const struct ops_tensor *t, int rank,
-                                 const char *what) {
-  if (t->shape.rank == rank) return OPS_OK;
-  return node_fail(c, OPS_ERR_BAD_INPUT, "tensor '%s' has rank %d, expected %d (%s)", t->name,
-                   t->shape.rank, rank, what);
-}
-
-/* Output `y` must have exactly `rank` dims equal to `dims`. */
-static enum ops_status expect_dims(const struct bind_ctx *c, const struct ops_tensor *y, int rank,
-                                   const int64_t *dims) {
-  struct ops_shape want = ops_shape_make(rank, dims);
-  if (ops_shape_equal(&y->shape, &want)) return OPS_OK;
-  char have_s[160], want_s[160];
-  return node_fail(c, OPS_ERR_BAD_INPUT, "output '%s' has shape %s, expected %s", y->name,
-                   ops_shape_format(&y->shape, have_s, sizeof have_s),
-                   ops_shape_format(&want, want_s, sizeof want_s));
-}
-
-static enum ops_status expect_same_dims(const struct bind_ctx *c, const struct ops_tensor *y,
-                                        const struct ops_tensor *x) {
-  return expect_dims(c, y, x->shape.rank, x->shape.dims);
-}
 
 /* Every present input and output: a dtype a kernel can move, a known shape within the kernels'
  * rank, and a byte size that fits in memory. */
@@ -149,23 +79,6 @@ static enum ops_status only_outputs(const struct bind_ctx *c, int n, const char 
                        why);
     }
   }
-  return OPS_OK;
-}
-
-static void *new_params(const struct bind_ctx *c, size_t size, enum ops_status *st) {
-  void *p = ops_calloc_array(1, size);
-  *st = p == NULL ? node_fail(c, OPS_ERR_NO_MEMORY, "out of memory for kernel params") : OPS_OK;
-  return p;
-}
-
-/* Normalizes `axis` against `rank` (ONNX allows [-rank, rank)); `what` names the attribute. */
-static enum ops_status norm_axis(const struct bind_ctx *c, int64_t axis, int rank, const char *what,
-                                 int *out) {
-  if (axis < -(int64_t)rank || axis >= rank) {
-    return node_fail(c, OPS_ERR_BAD_INPUT, "%s %" PRId64 " is out of range for rank %d", what, axis,
-                     rank);
-  }
-  *out = (int)(axis < 0 ? axis + rank : axis);
   return OPS_OK;
 }
 
