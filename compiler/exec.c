@@ -234,6 +234,17 @@ enum ops_status ops_exec_set_input(struct ops_exec *exec, int tensor, const void
     return ops_fail(d, OPS_ERR_BAD_INPUT, "input '%s': %zu bytes given, expected %zu", t->name,
                     nbytes, want);
   }
+  if (t->data != NULL) {
+    /* Bound to a value when the model was planned (opscope_model_bind_input): the plan's shapes
+     * and kernel parameters hold for that value only. */
+    if (nbytes && memcmp(t->data, data, nbytes) != 0) {
+      return ops_fail(d, OPS_ERR_BAD_INPUT,
+                      "input '%s' was bound to another value when the model was compiled; its "
+                      "value decides shapes, so a new value needs a new plan",
+                      t->name);
+    }
+    return OPS_OK;
+  }
   if (nbytes) memcpy(exec->tensor_data[tensor], data, nbytes);
   return OPS_OK;
 }

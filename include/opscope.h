@@ -5,7 +5,8 @@
  * on an execution unit of this CPU (the compute plan), compiles the plan for that unit and runs it.
  * The stages are separate calls so each can be timed and reused:
  *
- *   opscope_model_load -> [opscope_model_set_input_shape] -> opscope_plan_new -> opscope_exec_new
+ *   opscope_model_load -> [opscope_model_set_input_shape | _bind_input] -> opscope_plan_new ->
+ * opscope_exec_new
  *     -> opscope_exec_run (any number of times) -> opscope_exec_free -> opscope_plan_free
  *     -> opscope_model_free
  *
@@ -138,6 +139,16 @@ OPSCOPE_API bool opscope_model_output(const opscope_model_t *model, size_t index
  * inference. Fails with OPSCOPE_ERR_BAD_INPUT when the shape contradicts the model. */
 OPSCOPE_API int opscope_model_set_input_shape(opscope_model_t *model, const char *name, int rank,
                                               const int64_t *dims, char *err, size_t err_len);
+
+/* Fixes input `t->name`'s shape as opscope_model_set_input_shape does and, when the model reads
+ * that input as a value that decides shapes or kernel parameters (Reshape's shape, Slice's
+ * starts, a Reduce's axes, Resize's scales...), binds it to t->data as well, so plans and
+ * compiled models are made for that value: opscope_exec_run then refuses another value. Other
+ * inputs keep only their shape. t->dtype must match the model's. */
+OPSCOPE_API int opscope_model_bind_input(opscope_model_t *model, const struct opscope_tensor *t,
+                                         char *err, size_t err_len);
+/* True when input `index` is bound to a value by opscope_model_bind_input. */
+OPSCOPE_API bool opscope_model_input_is_bound(const opscope_model_t *model, size_t index);
 
 /* Writes the model as JSON IR: `json_path` and the weights file beside it (same base, `.bin`). */
 OPSCOPE_API int opscope_model_export_ir(const opscope_model_t *model, const char *json_path,

@@ -11,6 +11,7 @@
 
 #include "kernels/registry.h"
 #include "planner/plan.h"
+#include "src/value-inputs.h"
 
 struct unit_iface {
   int unit;
@@ -19,16 +20,37 @@ struct unit_iface {
                                              enum ops_reason *reason, char *text, size_t len);
 };
 
-static bool shapes_known(const struct ops_graph *g, const struct ops_node *n) {
+static bool tensor_known(const struct ops_tensor *t) {
+  return t == NULL || (ops_shape_is_known(&t->shape) && t->dtype != OPS_DTYPE_UNDEFINED);
+}
+
+/* True when every input and output of `n` has a known dtype and shape; otherwise writes which
+ * one is not, and why, into text. */
+static bool shapes_known(const struct ops_graph *g, const struct ops_node *n, char *text,
+                         size_t len) {
+  /* A value input of unknown value explains more than the outputs it leaves unknown. */
   for (int i = 0; i < n->n_inputs; i++) {
     const struct ops_tensor *t = ops_node_input(g, n, i);
-    if (t != NULL && (!ops_shape_is_known(&t->shape) || t->dtype == OPS_DTYPE_UNDEFINED)) {
+    if (t == NULL || !ops_input_is_value_slot(n->op_type, i) || t->data != NULL) continue;
+    if (t->role == OPS_TENSOR_INPUT) {
+      snprintf(text, len,
+               "input %d '%s' decides the output shape, and it is a graph input whose value is "
+               "known only at run time",
+               i, t->name);
+      return false;
+    }
+  }
+  for (int i = 0; i < n->n_inputs; i++) {
+    const struct ops_tensor *t = ops_node_input(g, n, i);
+    if (!tensor_known(t)) {
+      snprintf(text, len, "the shape of input %d '%s' is unknown until run time", i, t->name);
       return false;
     }
   }
   for (int i = 0; i < n->n_outputs; i++) {
     const struct ops_tensor *t = n->outputs[i] >= 0 ? &g->tensors[n->outputs[i]] : NULL;
-    if (t != NULL && (!ops_shape_is_known(&t->shape) || t->dtype == OPS_DTYPE_UNDEFINED)) {
+    if (!tensor_known(t)) {
+      snprintf(text, len, "the shape of output %d '%s' is unknown until run time", i, t->name);
       return false;
     }
   }
@@ -100,10 +122,8 @@ void ops_place_node(const struct ops_graph *g, const struct ops_node *node, int 
              node->domain[0] ? "')" : "");
     return;
   }
-  if (!shapes_known(g, node)) {
+  if (!shapes_known(g, node, out->reason_text, sizeof out->reason_text)) {
     out->reason = OPS_REASON_SHAPE;
-    snprintf(out->reason_text, sizeof out->reason_text,
-             "the shape of an input or output is unknown until run time");
     return;
   }
   int first = requested == OPSCOPE_UNIT_ALL ? OPSCOPE_UNIT_THREADS : requested;

@@ -11,6 +11,7 @@
 #include "src/load.h"
 #include "src/shape-infer.h"
 #include "src/size.h"
+#include "src/value-inputs.h"
 
 /* Defined here rather than in status.c: the shared library takes from the static archives only
  * what api.c references, so every public function lives in or is referenced from this file. */
@@ -112,51 +113,101 @@ bool opscope_model_output(const opscope_model_t *model, size_t index, struct ops
   return true;
 }
 
-int opscope_model_set_input_shape(opscope_model_t *model, const char *name, int rank,
-                                  const int64_t *dims, char *err, size_t err_len) {
-  struct ops_graph *g = model->graph;
-  struct ops_diag d;
-  ops_diag_init(&d, g->path);
+/* Checks `rank` x `dims` against graph input `name` and stores the shape; *index gets the
+ * tensor. Shape inference is the caller's to run. */
+static enum ops_status fix_input_shape(struct ops_graph *g, const char *name, int rank,
+                                       const int64_t *dims, int *index, struct ops_diag *d) {
   enum ops_status status = OPS_ERR_BAD_INPUT;
-  int t = ops_graph_find_tensor(g, name);
+  int t = name != NULL ? ops_graph_find_tensor(g, name) : -1;
   if (t < 0 || g->tensors[t].role != OPS_TENSOR_INPUT) {
-    ops_fail(&d, status, "the model has no input called '%s'", name);
-    goto fail;
+    return ops_fail(d, status, "the model has no input called '%s'", name ? name : "");
   }
   struct ops_tensor *in = &g->tensors[t];
   if (rank < 0 || rank > OPS_MAX_RANK) {
-    ops_fail(&d, status, "input '%s': rank %d is outside 0..%d", name, rank, OPS_MAX_RANK);
-    goto fail;
+    return ops_fail(d, status, "input '%s': rank %d is outside 0..%d", name, rank, OPS_MAX_RANK);
   }
   if (in->shape.rank >= 0 && in->shape.rank != rank) {
-    ops_fail(&d, status, "input '%s' has rank %d in the model, given rank %d", name, in->shape.rank,
-             rank);
-    goto fail;
+    return ops_fail(d, status, "input '%s' has rank %d in the model, given rank %d", name,
+                    in->shape.rank, rank);
   }
   for (int i = 0; i < rank; i++) {
     if (dims[i] < 0) {
-      ops_fail(&d, status, "input '%s': dim %d is negative (%lld)", name, i, (long long)dims[i]);
-      goto fail;
+      return ops_fail(d, status, "input '%s': dim %d is negative (%lld)", name, i,
+                      (long long)dims[i]);
     }
     if (in->shape.rank >= 0 && in->shape.dims[i] >= 0 && in->shape.dims[i] != dims[i]) {
-      ops_fail(&d, status, "input '%s': dim %d is %lld in the model, given %lld", name, i,
-               (long long)in->shape.dims[i], (long long)dims[i]);
-      goto fail;
+      return ops_fail(d, status, "input '%s': dim %d is %lld in the model, given %lld", name, i,
+                      (long long)in->shape.dims[i], (long long)dims[i]);
     }
   }
   struct ops_shape shape = ops_shape_make(rank, dims);
   int64_t numel;
   if (!ops_shape_numel(&shape, &numel)) {
-    ops_fail(&d, status, "input '%s': the shape's element count overflows", name);
-    goto fail;
+    return ops_fail(d, status, "input '%s': the shape's element count overflows", name);
   }
+  /* A new shape invalidates a value bound before. */
+  if (in->data != NULL && !ops_shape_equal(&in->shape, &shape)) ops_tensor_clear_data(in);
   in->shape = shape;
-  status = ops_shape_infer(g, &d);
-  if (status != OPS_OK) goto fail;
+  *index = t;
   return OPS_OK;
-fail:
+}
+
+int opscope_model_set_input_shape(opscope_model_t *model, const char *name, int rank,
+                                  const int64_t *dims, char *err, size_t err_len) {
+  struct ops_graph *g = model->graph;
+  struct ops_diag d;
+  ops_diag_init(&d, g->path);
+  int t = -1;
+  enum ops_status status = fix_input_shape(g, name, rank, dims, &t, &d);
+  if (status == OPS_OK) status = ops_shape_infer(g, &d);
   ops_diag_copy(&d, err, err_len);
   return (int)status;
+}
+
+int opscope_model_bind_input(opscope_model_t *model, const struct opscope_tensor *value, char *err,
+                             size_t err_len) {
+  struct ops_graph *g = model->graph;
+  struct ops_diag d;
+  ops_diag_init(&d, g->path);
+  int t = -1;
+  enum ops_status status = fix_input_shape(g, value->name, value->rank, value->dims, &t, &d);
+  if (status != OPS_OK) goto done;
+  struct ops_tensor *in = &g->tensors[t];
+  if (value->dtype != (int)in->dtype) {
+    status = ops_fail(&d, OPS_ERR_BAD_INPUT, "input '%s' is %s, the model expects %s", in->name,
+                      opscope_dtype_name(value->dtype), ops_dtype_name(in->dtype));
+    goto done;
+  }
+  if (ops_graph_reads_value_of(g, t)) {
+    size_t bytes;
+    int64_t numel;
+    char shape[128];
+    if (!ops_tensor_byte_size(in, &bytes) || value->nbytes != bytes || value->data == NULL) {
+      status = ops_fail(&d, OPS_ERR_BAD_INPUT, "input '%s': %zu bytes given for shape %s", in->name,
+                        value->nbytes, ops_shape_format(&in->shape, shape, sizeof shape));
+      goto done;
+    }
+    if (!ops_shape_numel(&in->shape, &numel) || numel > OPS_BIND_MAX_VALUE) {
+      status = ops_fail(&d, OPS_ERR_UNSUPPORTED,
+                        "input '%s' decides shapes but has %lld elements; opscope binds such "
+                        "values of at most %d elements",
+                        in->name, (long long)numel, OPS_BIND_MAX_VALUE);
+      goto done;
+    }
+    if (!ops_tensor_set_data_copy(in, value->data, bytes)) {
+      status = ops_fail(&d, OPS_ERR_NO_MEMORY, "out of memory binding input '%s'", in->name);
+      goto done;
+    }
+  }
+  status = ops_shape_infer(g, &d);
+done:
+  ops_diag_copy(&d, err, err_len);
+  return (int)status;
+}
+
+bool opscope_model_input_is_bound(const opscope_model_t *model, size_t index) {
+  if (index >= model->graph->n_inputs) return false;
+  return model->graph->tensors[model->graph->inputs[index]].data != NULL;
 }
 
 int opscope_model_export_ir(const opscope_model_t *model, const char *json_path, char *err,

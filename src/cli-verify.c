@@ -3,7 +3,9 @@
  * its reference, element by element.
  *
  * Test inputs are matched to model inputs by name when the file names one the model has, else
- * by position; their shapes fix the model's symbolic dims before planning.
+ * by position; their shapes fix the model's symbolic dims before planning, and inputs the model
+ * reads as values that decide shapes (Reshape's shape, Slice's starts...) are bound to the
+ * file's value (opscope_model_bind_input).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -93,7 +95,7 @@ int ops_cli_verify_prepare(struct ops_cli_session *s) {
     if (name == NULL) return ops_cli_fail(OPSCOPE_ERR_NO_MEMORY, "out of memory");
     free((void *)t->name);
     t->name = name;
-    int status = opscope_model_set_input_shape(s->model, m.name, t->rank, t->dims, msg, sizeof msg);
+    int status = opscope_model_bind_input(s->model, t, msg, sizeof msg);
     if (status != OPSCOPE_OK) {
       char full[1200];
       snprintf(full, sizeof full, "%s/input_%zu.pb does not fit the model: %s", dir, k, msg);

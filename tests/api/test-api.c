@@ -104,6 +104,76 @@ static void test_run_checks_inputs(void **state) {
   opscope_model_free(m);
 }
 
+/* A model whose Reshape takes its shape from a graph input: refused until the input is bound,
+ * then run for that value only. */
+static void test_bind_input_value(void **state) {
+  (void)state;
+  char err[1024];
+  opscope_model_t *m = NULL;
+  int st = opscope_model_load(OPSCOPE_TEST_DATA_DIR "/models/reshape-by-input.json", &m, err,
+                              sizeof err);
+  if (st != OPSCOPE_OK) fail_msg("%s", err);
+  opscope_plan_t *p = NULL;
+  assert_int_equal(opscope_plan_new(m, OPSCOPE_UNIT_SCALAR, &p, err, sizeof err), OPSCOPE_OK);
+  struct opscope_plan_node n;
+  assert_true(opscope_plan_node(p, 0, &n));
+  assert_int_equal(n.assigned_unit, -1);
+  OPS_ASSERT_CONTAINS(n.reason, "'shape' decides the output shape");
+  opscope_plan_free(p);
+
+  float x[6] = {1, 2, 3, 4, 5, 6};
+  int64_t shape[2] = {3, 2}, other[2] = {6, 1};
+  int64_t x_dims[2] = {2, 3}, shape_dims[1] = {2};
+  struct opscope_tensor in[2] = {
+      {.name = "x",
+       .dtype = OPSCOPE_DTYPE_F32,
+       .rank = 2,
+       .dims = x_dims,
+       .data = x,
+       .nbytes = sizeof x},
+      {.name = "shape",
+       .dtype = OPSCOPE_DTYPE_I64,
+       .rank = 1,
+       .dims = shape_dims,
+       .data = shape,
+       .nbytes = sizeof shape},
+  };
+  for (int i = 0; i < 2; i++) {
+    st = opscope_model_bind_input(m, &in[i], err, sizeof err);
+    if (st != OPSCOPE_OK) fail_msg("%s", err);
+  }
+  /* Only the input read as a value is bound; x keeps just its shape. */
+  assert_false(opscope_model_input_is_bound(m, 0));
+  assert_true(opscope_model_input_is_bound(m, 1));
+  struct opscope_tensor y;
+  assert_true(opscope_model_output(m, 0, &y));
+  assert_int_equal(y.rank, 2);
+  assert_int_equal(y.dims[0], 3);
+  assert_int_equal(y.dims[1], 2);
+
+  assert_int_equal(opscope_plan_new(m, OPSCOPE_UNIT_SCALAR, &p, err, sizeof err), OPSCOPE_OK);
+  opscope_exec_t *e = NULL;
+  st = opscope_exec_new(p, &e, err, sizeof err);
+  if (st != OPSCOPE_OK) fail_msg("%s", err);
+  st = opscope_exec_run(e, in, 2, err, sizeof err);
+  if (st != OPSCOPE_OK) fail_msg("%s", err);
+  assert_true(opscope_exec_output(e, 0, &y));
+  assert_int_equal(y.nbytes, sizeof x);
+  assert_memory_equal(y.data, x, sizeof x);
+  /* Another value would need other output shapes: refused, not silently wrong. */
+  in[1].data = other;
+  assert_int_equal(opscope_exec_run(e, in, 2, err, sizeof err), OPSCOPE_ERR_BAD_INPUT);
+  OPS_ASSERT_CONTAINS(err, "input 'shape' was bound to another value");
+  opscope_exec_free(e);
+  opscope_plan_free(p);
+
+  /* A bound value of the wrong size is refused. */
+  in[1].nbytes = sizeof shape[0];
+  assert_int_equal(opscope_model_bind_input(m, &in[1], err, sizeof err), OPSCOPE_ERR_BAD_INPUT);
+  OPS_ASSERT_CONTAINS(err, "8 bytes given for shape [2]");
+  opscope_model_free(m);
+}
+
 static void test_plan_reports_fallbacks(void **state) {
   (void)state;
   char err[1024];
@@ -132,6 +202,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_ir_roundtrip_bit_identical),
       cmocka_unit_test(test_run_checks_inputs),
+      cmocka_unit_test(test_bind_input_value),
       cmocka_unit_test(test_plan_reports_fallbacks),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
