@@ -55,6 +55,26 @@ static double run_ms(struct ops_exec *exec, enum ops_status *st, struct ops_diag
   return (double)(ops_clock_ns() - t0) / 1e6;
 }
 
+/* Appends one sample, growing the array by doubling. */
+static enum ops_status push_sample(struct ops_bench_result *r, size_t *cap, double ms,
+                                   struct ops_diag *d) {
+  if (r->n == *cap) {
+    size_t grown_cap = *cap ? *cap * 2 : 16;
+    double *grown = ops_realloc_array(r->samples_ms, grown_cap, sizeof *grown);
+    if (grown == NULL) return ops_fail(d, OPS_ERR_NO_MEMORY, "out of memory");
+    r->samples_ms = grown;
+    *cap = grown_cap;
+  }
+  r->samples_ms[r->n++] = ms;
+  return OPS_OK;
+}
+
+static long long peak_rss_bytes(void) {
+  struct rusage ru;
+  /* Linux reports ru_maxrss in KiB. */
+  return getrusage(RUSAGE_SELF, &ru) == 0 ? (long long)ru.ru_maxrss * 1024 : -1;
+}
+
 static enum ops_status collect_profile(const struct ops_exec *exec, struct ops_profile *p,
                                        struct ops_diag *d) {
   p->ops = ops_calloc_array(exec->n_steps, sizeof *p->ops);
@@ -109,6 +129,12 @@ enum ops_status ops_bench_run(struct ops_exec *exec, const struct ops_bench_conf
     if (st != OPS_OK) return st;
     out->samples_ms[out->n++] = ms;
     total_ms += ms;
+    if (cfg->progress != NULL) {
+      double by_count = cfg->iterations > 0 ? (double)out->n / cfg->iterations : 1.0;
+      double by_time = cfg->min_time_s > 0 ? total_ms / (cfg->min_time_s * 1e3) : 1.0;
+      double done = by_count < by_time ? by_count : by_time;
+      cfg->progress(cfg->progress_ctx, done > 1.0 ? 1.0 : done);
+    }
   }
   if (pmu != NULL) ops_pmu_stop(pmu);
   ops_bench_stats_compute(out->samples_ms, out->n, &out->stats);
@@ -131,10 +157,76 @@ enum ops_status ops_bench_run(struct ops_exec *exec, const struct ops_bench_conf
         out->stats.median > 0 ? 100.0 * (pstats.median - out->stats.median) / out->stats.median
                               : 0.0;
   }
-  struct rusage ru;
-  /* Linux reports ru_maxrss in KiB. */
-  if (getrusage(RUSAGE_SELF, &ru) == 0) out->peak_rss_bytes = (long long)ru.ru_maxrss * 1024;
+  out->peak_rss_bytes = peak_rss_bytes();
   return OPS_OK;
+}
+
+/* Share of an interleaved benchmark done: rounds against the rounds the iteration count asks
+ * for, or time against --min-time when that is further off. */
+static double interleaved_done(const struct ops_bench_config *cfg, size_t round,
+                               double min_total_ms) {
+  double want = (double)cfg->warmup + (double)cfg->iterations;
+  double by_count = want > 0 ? (double)round / want : 1.0;
+  double by_time = cfg->min_time_s > 0 ? min_total_ms / (cfg->min_time_s * 1e3) : 1.0;
+  double done = by_count < by_time ? by_count : by_time;
+  return done > 1.0 ? 1.0 : done;
+}
+
+enum ops_status ops_bench_run_interleaved(struct ops_exec *const *execs, size_t n,
+                                          const struct ops_bench_config *cfg,
+                                          struct ops_bench_result *out, struct ops_diag *d) {
+  enum ops_status st = OPS_OK;
+  size_t *cap = ops_calloc_array(n ? n : 1, sizeof *cap);
+  double *total_ms = ops_calloc_array(n ? n : 1, sizeof *total_ms);
+  if (cap == NULL || total_ms == NULL) {
+    st = ops_fail(d, OPS_ERR_NO_MEMORY, "out of memory");
+    goto done;
+  }
+  for (size_t k = 0; k < n; k++) {
+    memset(&out[k], 0, sizeof out[k]);
+    out[k].peak_rss_bytes = -1;
+  }
+  for (size_t round = 0;; round++) {
+    bool timed = round >= (size_t)cfg->warmup;
+    /* Done when every model has its samples and its time (the slowest decides). */
+    if (timed) {
+      bool enough = true;
+      for (size_t k = 0; k < n; k++) {
+        if (out[k].n < (size_t)cfg->iterations || total_ms[k] < cfg->min_time_s * 1e3) {
+          enough = false;
+        }
+        if (out[k].n >= MAX_SAMPLES) enough = true;
+      }
+      if (enough) break;
+    }
+    double min_total = 0.0;
+    for (size_t i = 0; i < n; i++) {
+      size_t k = (round + i) % n;
+      double ms = run_ms(execs[k], &st, d);
+      if (st != OPS_OK) goto done;
+      if (round == 0) out[k].first_run_ms = ms;
+      /* Without warm-up the first run is also the first sample, as in ops_bench_run. */
+      if (timed) {
+        if ((st = push_sample(&out[k], &cap[k], ms, d)) != OPS_OK) goto done;
+        total_ms[k] += ms;
+      }
+    }
+    if (cfg->progress != NULL) {
+      min_total = n ? total_ms[0] : 0.0;
+      for (size_t k = 1; k < n; k++)
+        if (total_ms[k] < min_total) min_total = total_ms[k];
+      cfg->progress(cfg->progress_ctx, interleaved_done(cfg, round + 1, min_total));
+    }
+  }
+  long long rss = peak_rss_bytes();
+  for (size_t k = 0; k < n; k++) {
+    ops_bench_stats_compute(out[k].samples_ms, out[k].n, &out[k].stats);
+    out[k].peak_rss_bytes = rss;
+  }
+done:
+  free(cap);
+  free(total_ms);
+  return st;
 }
 
 void ops_bench_result_done(struct ops_bench_result *r) {

@@ -13,11 +13,17 @@
 #include "profiler/pmu.h"
 #include "src/diag.h"
 
+/* Called after every run with the share of the work done so far (0..1, an estimate while
+ * --min-time decides the end); the CLI draws its progress bar from it. */
+typedef void (*ops_bench_progress_fn)(void *ctx, double done);
+
 struct ops_bench_config {
   int warmup;        /* runs before timing; 0 allowed */
   int iterations;    /* timed runs at least */
   double min_time_s; /* and keep going until the timed runs add up to this many seconds */
   bool per_op;       /* after the timed runs, as many runs again with per-op timing */
+  ops_bench_progress_fn progress; /* may be NULL */
+  void *progress_ctx;
 };
 
 /* Time of one op, averaged over the profiled runs. */
@@ -61,6 +67,16 @@ enum ops_status ops_bench_run(struct ops_exec *exec, const struct ops_bench_conf
                               struct ops_pmu_set *pmu, struct ops_bench_result *out,
                               struct ops_diag *d);
 void ops_bench_result_done(struct ops_bench_result *r);
+
+/* Benchmarks n compiled models (inputs already set) round by round: each round runs every
+ * model once, the first one rotating from round to round, so drift of the machine (frequency,
+ * other load) hits all of them alike, as it would not if one ran after another. Warm-up is
+ * cfg->warmup rounds; timing goes on until every model has cfg->iterations samples and
+ * cfg->min_time_s of timed runs. out[k] receives model k's result (no counters, no per-op
+ * profile). */
+enum ops_status ops_bench_run_interleaved(struct ops_exec *const *execs, size_t n,
+                                          const struct ops_bench_config *cfg,
+                                          struct ops_bench_result *out, struct ops_diag *d);
 
 /* Fills `out` from `n` samples (milliseconds); n may be 0 (all fields 0). */
 void ops_bench_stats_compute(const double *samples, size_t n, struct ops_bench_stats *out);

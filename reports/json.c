@@ -199,11 +199,23 @@ static json_object *ms_or_null(double ms);
 static json_object *bench_json(const struct ops_graph *g, const struct ops_report_bench *b,
                                double load_ms) {
   const struct ops_bench_result *res = b->result;
-  const struct ops_bench_stats *st = &res->stats;
   json_object *o = json_object_new_object();
   put(o, "unit", json_object_new_string(opscope_unit_name(b->unit)));
   put(o, "input", json_object_new_string(b->input_source));
   put(o, "warmup", json_object_new_int(b->config.warmup));
+  if (b->load_ms >= 0) load_ms = b->load_ms;
+  if (b->plan != NULL) {
+    struct ops_plan_summary sum;
+    ops_plan_summarize(b->plan, &sum);
+    put(o, "coverage_pct", json_object_new_double(sum.coverage_pct));
+  }
+  if (res == NULL) {
+    put(o, "status", json_object_new_string("failed"));
+    put(o, "error", string_or_null(b->error));
+    put(o, "load_ms", NULL);
+    return o;
+  }
+  const struct ops_bench_stats *st = &res->stats;
   put(o, "iterations", json_object_new_int64((int64_t)st->n));
   put(o, "min_time_s", json_object_new_double(b->config.min_time_s));
   put(o, "first_run_ms", json_object_new_double(res->first_run_ms));
@@ -260,6 +272,65 @@ static json_object *ms_or_null(double ms) {
   return ms >= 0 ? json_object_new_double(ms) : NULL;
 }
 
+/* --benchmark-all's verdict: how the rounds were run and which unit was fastest by median. */
+static json_object *bench_all_json(const struct ops_report *r) {
+  json_object *o = json_object_new_object();
+  put(o, "interleaved", json_object_new_boolean(true));
+  const struct ops_report_bench *fastest = NULL;
+  double scalar_median = -1.0;
+  for (size_t i = 0; i < r->n_benches; i++) {
+    const struct ops_report_bench *b = &r->benches[i];
+    if (b->result == NULL) continue;
+    if (b->unit == OPSCOPE_UNIT_SCALAR) scalar_median = b->result->stats.median;
+    if (fastest == NULL || b->result->stats.median < fastest->result->stats.median) fastest = b;
+  }
+  put(o, "fastest_unit", fastest ? json_object_new_string(opscope_unit_name(fastest->unit)) : NULL);
+  put(o, "fastest_median_ms",
+      fastest ? json_object_new_double(fastest->result->stats.median) : NULL);
+  json_object *speedups = json_object_new_object();
+  for (size_t i = 0; i < r->n_benches; i++) {
+    const struct ops_report_bench *b = &r->benches[i];
+    bool ok = b->result != NULL && scalar_median > 0 && b->result->stats.median > 0;
+    put(speedups, opscope_unit_name(b->unit),
+        ok ? json_object_new_double(scalar_median / b->result->stats.median) : NULL);
+  }
+  put(o, "speedup_over_scalar", speedups);
+  return o;
+}
+
+static json_object *compare_json(const struct ops_report_compare *c) {
+  json_object *o = json_object_new_object();
+  put(o, "reference_unit", json_object_new_string("scalar"));
+  put(o, "input", json_object_new_string(c->input_source));
+  put(o, "rtol", json_object_new_double(c->rtol));
+  put(o, "atol", json_object_new_double(c->atol));
+  put(o, "pass", json_object_new_boolean(c->pass));
+  json_object *units = json_object_new_array();
+  for (size_t u = 0; u < c->n_units; u++) {
+    json_object *e = json_object_new_object();
+    put(e, "unit", json_object_new_string(opscope_unit_name(c->units[u])));
+    put(e, "status", json_object_new_string(c->errors[u] ? "failed" : "ok"));
+    put(e, "error", string_or_null(c->errors[u]));
+    json_object *outputs = json_object_new_array();
+    for (size_t i = 0; i < c->n_checks; i++) {
+      const struct ops_report_compare_check *k = &c->checks[i];
+      if (k->unit != c->units[u]) continue;
+      json_object *x = json_object_new_object();
+      put(x, "name", json_object_new_string(k->name));
+      put(x, "elements", json_object_new_int64((int64_t)k->cmp.count));
+      put(x, "mismatches", json_object_new_int64((int64_t)k->cmp.mismatches));
+      put(x, "max_abs_err", number(k->cmp.max_abs_err));
+      put(x, "max_rel_err", number(k->cmp.max_rel_err));
+      put(x, "pass", json_object_new_boolean(k->pass));
+      json_object_array_add(outputs, x);
+    }
+    put(e, "outputs", outputs);
+    json_object_array_add(units, e);
+  }
+  put(o, "units", units);
+  return o;
+}
+
 enum ops_status ops_report_json_write(const char *path, const struct ops_report *r,
                                       struct ops_diag *d) {
   json_object *root = json_object_new_object();
@@ -279,16 +350,20 @@ enum ops_status ops_report_json_write(const char *path, const struct ops_report 
   put(root, "timing", timing);
   if (r->plan != NULL) put(root, "analysis", analysis_json(r));
   if (r->verify != NULL) put(root, "verify", verify_json(r->verify));
-  if (r->bench != NULL) {
+  if (r->n_benches > 0) {
     json_object *benchmarks = json_object_new_array();
     double load_ms = 0.0;
     const double stages[] = {r->timing.load_ms, r->timing.plan_ms, r->timing.compile_ms};
     for (size_t i = 0; i < sizeof stages / sizeof stages[0]; i++) {
       if (stages[i] > 0) load_ms += stages[i];
     }
-    json_object_array_add(benchmarks, bench_json(r->graph, r->bench, load_ms));
+    for (size_t i = 0; i < r->n_benches; i++) {
+      json_object_array_add(benchmarks, bench_json(r->graph, &r->benches[i], load_ms));
+    }
     put(root, "benchmarks", benchmarks);
+    if (r->bench_all) put(root, "benchmark_all", bench_all_json(r));
   }
+  if (r->compare != NULL) put(root, "compare", compare_json(r->compare));
 
   enum ops_status status = OPS_OK;
   const char *text = json_object_to_json_string_ext(

@@ -38,15 +38,38 @@ struct ops_report_verify {
   bool pass;
 };
 
-/* One --benchmark run of a unit. */
+/* One --benchmark run of a unit (or one unit's column of --benchmark-all). */
 struct ops_report_bench {
   int unit; /* the requested unit */
   struct ops_bench_config config;
-  const char *input_source; /* "seed 1" or the test data directory */
-  const struct ops_bench_result *result;
-  const struct ops_pmu_set *counters;        /* NULL without --counters */
-  const struct ops_metric_value *metrics;    /* n_metrics entries */
+  const char *input_source;               /* "seed 1" or the test data directory */
+  const struct ops_bench_result *result;  /* NULL when the unit could not run the model */
+  const struct ops_pmu_set *counters;     /* NULL without --counters */
+  const struct ops_metric_value *metrics; /* n_metrics entries */
   size_t n_metrics;
+  const char *error; /* why the unit could not run the model; NULL when it ran */
+  double load_ms;    /* load + plan + compile for this unit; negative: use the report's timing */
+  const struct ops_plan *plan; /* this unit's plan, for its coverage; NULL: the report's */
+};
+
+/* One output of one unit compared with the scalar unit (--compare, --test). */
+struct ops_report_compare_check {
+  int unit;         /* enum opscope_unit */
+  const char *name; /* output name */
+  struct ops_compare_result cmp;
+  bool pass;
+};
+
+/* --compare / --test: every unit's outputs against scalar's on the same input. */
+struct ops_report_compare {
+  const char *input_source;
+  double rtol, atol;
+  const int *units;          /* the units compared (scalar first, the reference) */
+  const char *const *errors; /* per unit: why it could not run, or NULL */
+  size_t n_units;
+  const struct ops_report_compare_check *checks; /* n_checks entries */
+  size_t n_checks;
+  bool pass;
 };
 
 /* Time of each stage, in milliseconds; negative when the stage did not run. */
@@ -65,7 +88,10 @@ struct ops_report {
   size_t arena_bytes;            /* 0 when not compiled */
   size_t naive_bytes;
   const struct ops_report_verify *verify; /* NULL without --verify */
-  const struct ops_report_bench *bench;   /* NULL without --benchmark */
+  const struct ops_report_bench *benches; /* n_benches entries; none without a benchmark */
+  size_t n_benches;
+  bool bench_all;                           /* --benchmark-all: benches are interleaved units */
+  const struct ops_report_compare *compare; /* NULL without --compare / --test */
   struct ops_report_timing timing;
 };
 
@@ -76,8 +102,15 @@ void ops_report_analysis_text(FILE *f, const struct ops_report *r, bool per_node
 /* The result of --verify, one line per output with its worst element. */
 void ops_report_verify_text(FILE *f, const struct ops_report *r);
 
-/* The result of --benchmark: stage times, first run, statistics. */
+/* The result of --benchmark: stage times, first run, statistics (benches[0]). */
 void ops_report_bench_text(FILE *f, const struct ops_report *r);
+
+/* The result of --benchmark-all: one row per unit with status and speed-up over scalar, then
+ * the fastest unit. */
+void ops_report_bench_all_text(FILE *f, const struct ops_report *r);
+
+/* The result of --compare / --test: per unit and output, the errors against scalar. */
+void ops_report_compare_text(FILE *f, const struct ops_report *r);
 
 /* Writes the JSON report (schema OPS_REPORT_SCHEMA_VERSION) to `path`. */
 enum ops_status ops_report_json_write(const char *path, const struct ops_report *r,

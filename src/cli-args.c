@@ -28,6 +28,13 @@ void ops_cli_print_help(void) {
       "                         mean, median, min, max, stddev, p90, p99 and the stage times\n"
       "      --profile UNIT     the benchmark, then as many runs again timing every op: time per\n"
       "                         op type and unit, the slowest ops, and the timing's own cost\n"
+      "  -B, --benchmark-all    benchmark scalar, simd, threads and all, interleaved round by\n"
+      "                         round so drift hits every unit alike; a table with status and\n"
+      "                         speed-up over scalar, then the fastest unit\n"
+      "  -c, --compare          run every unit on the same input and compare each output with\n"
+      "                         scalar's: max abs and rel error, pass at --rtol/--atol\n"
+      "  -t, --test UNIT        load, compile and run UNIT once and compare with scalar;\n"
+      "                         exit 0 when it matches, 1 when not\n"
       "  --list-builtins        list the built-in models\n"
       "\n"
       "Options:\n"
@@ -35,8 +42,8 @@ void ops_cli_print_help(void) {
       "  -u, --unit UNIT        requested unit: scalar, simd, threads or all (default scalar);\n"
       "                         ops the unit cannot run fall back threads -> simd -> scalar\n"
       "  -o, --output FILE      also write a JSON report (docs/report.md)\n"
-      "      --rtol X           relative tolerance of --verify (default 1e-3)\n"
-      "      --atol X           absolute tolerance of --verify (default 1e-5)\n"
+      "      --rtol X           relative tolerance of --verify, -c, -t (default 1e-3)\n"
+      "      --atol X           absolute tolerance of --verify, -c, -t (default 1e-5)\n"
       "  -w, --warmup N         benchmark warm-up runs, never timed (default 3, 0 allowed)\n"
       "  -n, --iterations N     timed benchmark runs at least (default 10)\n"
       "      --min-time S       and keep running until the timed runs add up to S seconds\n"
@@ -45,8 +52,11 @@ void ops_cli_print_help(void) {
       "                         branch-misses, task-clock, page-faults, context-switches,\n"
       "                         cpu-migrations); unreadable ones are shown as n/a with why\n"
 
-      "      --seed N           seed of the benchmark's random input (default 1); with --verify\n"
-      "                         the benchmark uses the test data instead\n"
+      "      --seed N           seed of the random input of -b, -B, -c, -t (default 1); with\n"
+      "                         --verify they use the test data instead\n"
+      "      --input NAME=FILE.pb\n"
+      "                         a model input from an ONNX TensorProto file (repeatable); other\n"
+      "                         inputs are seeded\n"
       "      --input-shape NAME=DxDxD\n"
       "                         fix the shape of a model input with symbolic dims (repeatable)\n"
       "  -v, --verbose          more detail (the per-node plan)\n"
@@ -145,8 +155,18 @@ enum {
   OPT_LIST_BUILTINS,
   OPT_RTOL,
   OPT_ATOL,
-  OPT_INPUT_SHAPE
+  OPT_INPUT_SHAPE,
+  OPT_INPUT
 };
+
+static bool parse_unit(const char *flag, const char *text, int *out) {
+  *out = opscope_unit_parse(text);
+  if (*out < 0) {
+    fprintf(stderr, "opscope: %s: unknown unit '%s' (scalar, simd, threads, all)\n", flag, text);
+    return false;
+  }
+  return true;
+}
 
 bool ops_cli_parse(int argc, char **argv, struct ops_cli_options *o) {
   static const struct option longopts[] = {
@@ -171,6 +191,10 @@ bool ops_cli_parse(int argc, char **argv, struct ops_cli_options *o) {
       {"rtol", required_argument, NULL, OPT_RTOL},
       {"atol", required_argument, NULL, OPT_ATOL},
       {"input-shape", required_argument, NULL, OPT_INPUT_SHAPE},
+      {"input", required_argument, NULL, OPT_INPUT},
+      {"benchmark-all", no_argument, NULL, 'B'},
+      {"compare", no_argument, NULL, 'c'},
+      {"test", required_argument, NULL, 't'},
       {NULL, 0, NULL, 0},
   };
   memset(o, 0, sizeof *o);
@@ -180,31 +204,40 @@ bool ops_cli_parse(int argc, char **argv, struct ops_cli_options *o) {
   o->warmup = 3;
   o->iterations = 10;
   o->seed = 1;
+  o->test_unit = -1;
   o->command_line = join_argv(argc, argv);
   opterr = 0;
   int c;
-  while ((c = getopt_long(argc, argv, ":m:u:o:b:w:n:vqhV", longopts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, ":m:u:o:b:w:n:t:BcvqhV", longopts, NULL)) != -1) {
     switch (c) {
       case 'm':
         o->model = optarg;
         break;
       case 'u':
-        o->unit = opscope_unit_parse(optarg);
-        if (o->unit < 0) {
-          fprintf(stderr, "opscope: -u: unknown unit '%s' (scalar, simd, threads, all)\n", optarg);
+        if (!parse_unit("-u", optarg, &o->unit)) return false;
+        break;
+      case 'B':
+        o->benchmark_all = true;
+        break;
+      case 'c':
+        o->compare = true;
+        break;
+      case 't':
+        if (!parse_unit("-t", optarg, &o->test_unit)) return false;
+        break;
+      case OPT_INPUT:
+        if (o->n_input_files >= OPS_CLI_MAX_INPUT_FILES) {
+          fprintf(stderr, "opscope: at most %d --input options\n", OPS_CLI_MAX_INPUT_FILES);
           return false;
         }
+        o->input_files[o->n_input_files++] = optarg;
         break;
       case 'o':
         o->report_path = optarg;
         break;
       case 'b':
         o->benchmark = true;
-        o->unit = opscope_unit_parse(optarg);
-        if (o->unit < 0) {
-          fprintf(stderr, "opscope: -b: unknown unit '%s' (scalar, simd, threads, all)\n", optarg);
-          return false;
-        }
+        if (!parse_unit("-b", optarg, &o->unit)) return false;
         break;
       case 'w':
         if (!parse_count("-w", optarg, &o->warmup)) return false;
@@ -218,12 +251,7 @@ bool ops_cli_parse(int argc, char **argv, struct ops_cli_options *o) {
       case OPT_PROFILE:
         o->benchmark = true;
         o->per_op = true;
-        o->unit = opscope_unit_parse(optarg);
-        if (o->unit < 0) {
-          fprintf(stderr, "opscope: --profile: unknown unit '%s' (scalar, simd, threads, all)\n",
-                  optarg);
-          return false;
-        }
+        if (!parse_unit("--profile", optarg, &o->unit)) return false;
         break;
       case OPT_COUNTERS:
         o->counters = true;
@@ -294,14 +322,25 @@ bool ops_cli_parse(int argc, char **argv, struct ops_cli_options *o) {
     return false;
   }
   if (o->counters && !o->benchmark) {
-    fprintf(stderr, "opscope: --counters measures a benchmark: add -b UNIT\n");
+    fprintf(stderr, "opscope: --counters measures one unit's benchmark: add -b UNIT\n");
     return false;
   }
-  if (o->benchmark && o->iterations == 0 && o->min_time_s <= 0.0) {
+  if (o->compare && o->test_unit >= 0) {
+    fprintf(stderr, "opscope: -c compares every unit already; use -c or -t UNIT, not both\n");
+    return false;
+  }
+  if (o->n_input_files > 0 && o->verify_dir) {
+    fprintf(stderr, "opscope: --verify brings its own inputs; --input cannot be used with it\n");
+    return false;
+  }
+  if ((o->benchmark || o->benchmark_all) && o->iterations == 0 && o->min_time_s <= 0.0) {
     fprintf(stderr, "opscope: -n 0 needs --min-time: a benchmark needs at least one timed run\n");
     return false;
   }
-  if (!o->verify_dir && !o->export_ir && !o->benchmark) o->analyze = true;
+  if (!o->verify_dir && !o->export_ir && !o->benchmark && !o->benchmark_all && !o->compare &&
+      o->test_unit < 0) {
+    o->analyze = true;
+  }
   return true;
 }
 

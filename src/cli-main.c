@@ -77,6 +77,7 @@ static int run(struct ops_cli_session *s) {
   int rc = load(s);
   if (rc == OPS_EXIT_OK) rc = apply_input_shapes(s);
   if (rc == OPS_EXIT_OK && o->verify_dir) rc = ops_cli_verify_prepare(s);
+  if (rc == OPS_EXIT_OK) rc = ops_cli_inputs_load(s);
   if (rc != OPS_EXIT_OK) return rc;
   if (o->export_ir) {
     char err[1024];
@@ -84,9 +85,14 @@ static int run(struct ops_cli_session *s) {
     if (st != OPSCOPE_OK) return ops_cli_fail(st, err);
     if (!o->quiet) printf("Wrote %s and its weights\n", o->export_ir);
   }
-  if (!o->analyze && !o->verify_dir && !o->benchmark) return rc;
+  bool multi_unit = o->benchmark_all || o->compare || o->test_unit >= 0;
+  if (!o->analyze && !o->verify_dir && !o->benchmark && !multi_unit) return rc;
   rc = plan_and_compile(s);
   if (rc != OPS_EXIT_OK) return rc;
+  if (o->benchmark || multi_unit) {
+    rc = ops_cli_inputs_build(s);
+    if (rc != OPS_EXIT_OK) return rc;
+  }
   if (o->analyze) rc = worst(rc, ops_cli_analyze(s));
   if (o->verify_dir) {
     if (o->analyze) printf("\n");
@@ -108,6 +114,18 @@ static int run(struct ops_cli_session *s) {
       return worst(rc, ops_cli_fail(st != OPSCOPE_OK ? st : OPSCOPE_ERR_INTERNAL, err));
     }
     rc = worst(rc, ops_cli_benchmark(s));
+  }
+  if ((o->compare || o->test_unit >= 0) && rc != OPS_EXIT_BAD_INPUT) {
+    if (o->analyze || o->verify_dir || o->benchmark) printf("\n");
+    rc = worst(rc, ops_cli_compare(s));
+  }
+  if (o->benchmark_all && rc != OPS_EXIT_BAD_INPUT) {
+    if (o->analyze || o->verify_dir || o->benchmark || o->compare || o->test_unit >= 0) {
+      printf("\n");
+    }
+    /* --compare compiled the units already; the benchmark compiles its own. */
+    ops_cli_units_done(s);
+    rc = worst(rc, ops_cli_benchmark_all(s));
   }
   if (o->report_path) {
     struct ops_diag d;
@@ -141,7 +159,11 @@ int main(int argc, char **argv) {
       s->report.timing = (struct ops_report_timing){-1, -1, -1, -1};
       rc = run(s);
       ops_cli_verify_done(s);
+      ops_cli_inputs_done(s);
+      ops_cli_units_done(s);
       ops_bench_result_done(&s->bench_result);
+      for (size_t i = 0; i < sizeof s->unit_results / sizeof s->unit_results[0]; i++)
+        ops_bench_result_done(&s->unit_results[i]);
       opscope_exec_free(s->exec);
       opscope_plan_free(s->plan);
       opscope_model_free(s->model);

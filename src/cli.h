@@ -22,6 +22,7 @@ enum ops_cli_exit {
 };
 
 #define OPS_CLI_MAX_SHAPES 16
+#define OPS_CLI_MAX_INPUT_FILES 64
 
 struct ops_cli_shape {
   char name[256];
@@ -36,6 +37,9 @@ struct ops_cli_options {
   const char *verify_dir;   /* --verify DIR */
   const char *export_ir;    /* --export-ir FILE */
   bool benchmark;           /* -b UNIT */
+  bool benchmark_all;       /* -B: every unit, interleaved */
+  bool compare;             /* -c: every unit against scalar */
+  int test_unit;            /* -t UNIT: that unit against scalar; -1 when not given */
   int warmup;               /* -w N */
   int iterations;           /* -n N */
   double min_time_s;        /* --min-time S */
@@ -49,6 +53,8 @@ struct ops_cli_options {
   bool list_builtins, help, version;
   struct ops_cli_shape shapes[OPS_CLI_MAX_SHAPES]; /* --input-shape */
   size_t n_shapes;
+  const char *input_files[OPS_CLI_MAX_INPUT_FILES]; /* --input NAME=FILE.pb, as given */
+  size_t n_input_files;
   char *command_line; /* owned: argv joined, for the report */
 };
 
@@ -75,6 +81,23 @@ struct ops_cli_verify_state {
   struct ops_report_verify result;
 };
 
+/* The input every run of this invocation gets, one per model input, in the model's order. */
+struct ops_cli_inputs {
+  struct opscope_tensor tensors[OPS_CLI_MAX_TENSORS];
+  bool owned[OPS_CLI_MAX_TENSORS]; /* false: borrowed from the --verify test data */
+  size_t n;
+  char source[512]; /* "seed 1", the test data directory, or "files" */
+};
+
+/* One unit compiled for --benchmark-all, --compare or --test. */
+struct ops_cli_unit {
+  int unit;
+  opscope_plan_t *plan; /* owned */
+  opscope_exec_t *exec; /* owned; NULL when the unit cannot run the model */
+  double load_ms;       /* model load + this unit's plan + compile */
+  char error[1024];     /* why exec is NULL */
+};
+
 /* State shared by the modes of one invocation. */
 struct ops_cli_session {
   const struct ops_cli_options *opts;
@@ -83,10 +106,21 @@ struct ops_cli_session {
   opscope_exec_t *exec;   /* owned */
   struct ops_report report;
   struct ops_cli_verify_state verify;
+  uint64_t progress_t0; /* when the current measured loop began */
+  bool progress_drawn;  /* a bar is on screen and must be cleared */
   struct ops_bench_result bench_result;
   struct ops_report_bench bench;
   struct ops_pmu_set pmu;
   struct ops_metric_value metrics[OPS_METRIC_MAX];
+  struct ops_cli_inputs inputs;
+  struct ops_cli_unit units[4]; /* scalar, simd, threads, all */
+  size_t n_units;
+  struct ops_bench_result unit_results[4];
+  struct ops_report_bench unit_benches[4];
+  struct ops_report_compare compare;
+  struct ops_report_compare_check compare_checks[4 * OPS_CLI_MAX_TENSORS];
+  const char *compare_errors[4];
+  int compare_units[4];
 };
 
 /* Modes. Each returns an exit code. */
@@ -98,5 +132,28 @@ int ops_cli_verify(struct ops_cli_session *s);
 void ops_cli_verify_done(struct ops_cli_session *s);
 /* Times the compiled model on the test data (with --verify) or a seeded input. */
 int ops_cli_benchmark(struct ops_cli_session *s);
+/* --benchmark-all: every unit, interleaved round by round. */
+int ops_cli_benchmark_all(struct ops_cli_session *s);
+/* --compare (every unit) or --test UNIT: outputs against scalar's on the same input. */
+int ops_cli_compare(struct ops_cli_session *s);
+
+/* Inputs (src/cli-inputs.c). Before planning: loads --input files and binds them to the model
+ * (their shapes, and values that decide shapes). */
+int ops_cli_inputs_load(struct ops_cli_session *s);
+/* After planning: the input of every run (test data, --input files, else seeded values). */
+int ops_cli_inputs_build(struct ops_cli_session *s);
+/* Copies the inputs into `exec`. */
+int ops_cli_inputs_set(struct ops_cli_session *s, opscope_exec_t *exec);
+void ops_cli_inputs_done(struct ops_cli_session *s);
+
+/* Units (src/cli-units.c): plans and compiles the model for each of `units`; a unit that cannot
+ * run it keeps its reason in error. Fails only on a library error other than an unsupported
+ * model. */
+int ops_cli_units_compile(struct ops_cli_session *s, const int *units, size_t n);
+void ops_cli_units_done(struct ops_cli_session *s);
+
+/* Draws a progress bar on stderr (when it is a terminal and the run has lasted a second). */
+void ops_cli_progress(void *session, double done);
+void ops_cli_progress_end(struct ops_cli_session *s);
 
 #endif /* OPSCOPE_SRC_CLI_H */

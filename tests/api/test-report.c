@@ -31,9 +31,13 @@ static void test_analysis_report(void **state) {
   struct ops_bench_result res = {
       .first_run_ms = 9.0, .samples_ms = samples, .n = 4, .peak_rss_bytes = -1};
   ops_bench_stats_compute(samples, 4, &res.stats);
-  struct ops_report_bench bench = {
-      OPSCOPE_UNIT_SCALAR, {2, 4, 0.0, false}, "seed 1", &res, NULL, NULL, 0};
-  r.bench = &bench;
+  struct ops_report_bench bench = {.unit = OPSCOPE_UNIT_SCALAR,
+                                   .config = {.warmup = 2, .iterations = 4},
+                                   .input_source = "seed 1",
+                                   .result = &res,
+                                   .load_ms = -1};
+  r.benches = &bench;
+  r.n_benches = 1;
   struct ops_diag d;
   ops_diag_init(&d, NULL);
   assert_int_equal(ops_report_json_write("report-test.json", &r, &d), OPS_OK);

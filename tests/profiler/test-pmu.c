@@ -104,9 +104,15 @@ static void test_report_never_prints_zero(void **state) {
   ops_bench_stats_compute(samples, 2, &res.stats);
   struct ops_metric_value metrics[OPS_METRIC_MAX];
   size_t n_metrics = ops_metrics_compute(&set, metrics);
-  struct ops_report_bench bench = {0, {0, 2, 0, false}, "seed 1", &res, &set, metrics, n_metrics};
+  struct ops_report_bench bench = {.config = {.iterations = 2},
+                                   .input_source = "seed 1",
+                                   .result = &res,
+                                   .counters = &set,
+                                   .metrics = metrics,
+                                   .n_metrics = n_metrics,
+                                   .load_ms = -1};
   struct ops_graph g = {.path = "test"};
-  struct ops_report r = {.graph = &g, .bench = &bench};
+  struct ops_report r = {.graph = &g, .benches = &bench, .n_benches = 1};
   char *text = NULL;
   size_t len = 0;
   FILE *f = open_memstream(&text, &len);

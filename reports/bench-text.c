@@ -1,0 +1,225 @@
+/*
+ * Text reports of the profiler's results: --benchmark (statistics, counters, per-op profile),
+ * --benchmark-all (one row per unit) and --compare / --test (errors against scalar).
+ */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "reports/report.h"
+
+static int compare_time_desc(const void *a, const void *b) {
+  double x = (*(const struct ops_op_time *const *)a)->mean_ms;
+  double y = (*(const struct ops_op_time *const *)b)->mean_ms;
+  return x > y ? -1 : (x < y ? 1 : 0);
+}
+
+#define TOP_OPS 15
+
+static bool same_type_unit(const struct ops_graph *g, const struct ops_op_time *a,
+                           const struct ops_op_time *b) {
+  return a->unit == b->unit && strcmp(g->nodes[a->node].op_type, g->nodes[b->node].op_type) == 0;
+}
+
+/* Where the time goes: per op type, then the slowest ops. */
+static void print_profile(FILE *f, const struct ops_graph *g, const struct ops_profile *p) {
+  fprintf(f,
+          "Time per op type and unit (mean of %llu profiled runs; %.4g ms in ops; timing every "
+          "op cost %+.2f%% of the median latency):\n",
+          (unsigned long long)p->runs, p->total_ms, p->overhead_pct);
+  bool *done = calloc(p->n_ops ? p->n_ops : 1, sizeof *done);
+  const struct ops_op_time **order = calloc(p->n_ops ? p->n_ops : 1, sizeof *order);
+  if (done == NULL || order == NULL) goto out;
+  for (;;) {
+    /* The op type with the most time left: quadratic, but models have at most thousands. */
+    const char *best = NULL;
+    const struct ops_op_time *best_op = NULL;
+    double best_ms = -1.0;
+    size_t best_count = 0;
+    for (size_t i = 0; i < p->n_ops; i++) {
+      if (done[i]) continue;
+      const char *type = g->nodes[p->ops[i].node].op_type;
+      double ms = 0.0;
+      size_t count = 0;
+      for (size_t j = i; j < p->n_ops; j++) {
+        if (!done[j] && same_type_unit(g, &p->ops[i], &p->ops[j])) {
+          ms += p->ops[j].mean_ms;
+          count++;
+        }
+      }
+      if (ms > best_ms) {
+        best_op = &p->ops[i];
+        best = type;
+        best_ms = ms;
+        best_count = count;
+      }
+    }
+    if (best == NULL) break;
+    fprintf(f, "  %-22s %-8s %4zu ops %12.4f ms %6.1f%%\n", best, opscope_unit_name(best_op->unit),
+            best_count, best_ms, p->total_ms > 0 ? 100.0 * best_ms / p->total_ms : 0.0);
+    for (size_t j = 0; j < p->n_ops; j++) {
+      if (!done[j] && same_type_unit(g, best_op, &p->ops[j])) done[j] = true;
+    }
+  }
+  for (size_t i = 0; i < p->n_ops; i++)
+    order[i] = &p->ops[i];
+  qsort(order, p->n_ops, sizeof *order, compare_time_desc);
+  size_t top = p->n_ops < TOP_OPS ? p->n_ops : TOP_OPS;
+  fprintf(f, "Slowest ops:\n  %-32s %-18s %-8s %12s %7s %7s  %s\n", "node", "op", "unit", "ms",
+          "share", "cumul", "kernel");
+  double cumulative = 0.0;
+  for (size_t i = 0; i < top; i++) {
+    const struct ops_op_time *t = order[i];
+    const struct ops_node *node = &g->nodes[t->node];
+    double pct = p->total_ms > 0 ? 100.0 * t->mean_ms / p->total_ms : 0.0;
+    cumulative += pct;
+    fprintf(f, "  %-32.32s %-18.18s %-8s %12.4f %6.1f%% %6.1f%%  %s\n", node->name, node->op_type,
+            opscope_unit_name(t->unit), t->mean_ms, pct, cumulative, t->kernel);
+  }
+  if (p->n_ops > top)
+    fprintf(f, "  (%zu more; the JSON report (-o) lists every op)\n", p->n_ops - top);
+out:
+  free(done);
+  free(order);
+}
+
+/* Counters per timed run; unavailable ones show their state and reason, never a number. */
+static void print_counters(FILE *f, const struct ops_report_bench *b) {
+  double runs = b->result->n ? (double)b->result->n : 1.0;
+  fprintf(f, "Counters (per timed run, user space):\n");
+  for (size_t i = 0; i < b->counters->n; i++) {
+    const struct ops_pmu_counter *c = &b->counters->counters[i];
+    if (c->state != OPS_COUNTER_OK && c->state != OPS_COUNTER_SCALED) {
+      fprintf(f, "  %-18s n/a (%s: %s)\n", c->name, ops_counter_state_name(c->state), c->reason);
+      continue;
+    }
+    if (strcmp(c->unit, "ns") == 0) {
+      fprintf(f, "  %-18s %14.4f ms", c->name, c->value / runs / 1e6);
+    } else {
+      fprintf(f, "  %-18s %14.1f", c->name, c->value / runs);
+    }
+    if (c->state == OPS_COUNTER_SCALED) fprintf(f, "  (%s)", c->reason);
+    fprintf(f, "\n");
+  }
+  for (size_t i = 0; i < b->n_metrics; i++) {
+    const struct ops_metric_value *m = &b->metrics[i];
+    if (m->available) {
+      fprintf(f, "  %-18s %14.3f %s\n", m->name, m->value, m->unit);
+    } else {
+      fprintf(f, "  %-18s n/a (%s)\n", m->name, m->reason);
+    }
+  }
+}
+
+void ops_report_bench_text(FILE *f, const struct ops_report *r) {
+  const struct ops_report_bench *b = &r->benches[0];
+  const struct ops_bench_stats *st = &b->result->stats;
+  fprintf(f, "Benchmark %s on unit '%s' (%d warm-up, %zu timed runs, input: %s):\n", r->graph->path,
+          opscope_unit_name(b->unit), b->config.warmup, st->n, b->input_source);
+  fprintf(f, "  load %.3f ms   plan %.3f ms   compile %.3f ms   first run %.3f ms",
+          r->timing.load_ms, r->timing.plan_ms, r->timing.compile_ms, b->result->first_run_ms);
+  if (b->result->peak_rss_bytes >= 0) {
+    fprintf(f, "   peak RSS %.1f MiB", (double)b->result->peak_rss_bytes / (1024.0 * 1024.0));
+  }
+  fprintf(f, "\n  %-9s %-9s %-9s %-9s %-9s %-9s %-9s (ms)\n", "mean", "median", "min", "max",
+          "stddev", "p90", "p99");
+  fprintf(f, "  %-9.4g %-9.4g %-9.4g %-9.4g %-9.3g %-9.4g %-9.4g\n", st->mean, st->median, st->min,
+          st->max, st->stddev, st->p90, st->p99);
+  if (b->counters != NULL) print_counters(f, b);
+  if (b->result->profile.n_ops > 0) print_profile(f, r->graph, &b->result->profile);
+}
+
+/* Stage times of one unit: its own load + plan + compile when recorded, else the report's. */
+static double unit_load_ms(const struct ops_report *r, const struct ops_report_bench *b) {
+  if (b->load_ms >= 0) return b->load_ms;
+  double sum = 0.0;
+  const double stages[] = {r->timing.load_ms, r->timing.plan_ms, r->timing.compile_ms};
+  for (size_t i = 0; i < sizeof stages / sizeof stages[0]; i++)
+    if (stages[i] > 0) sum += stages[i];
+  return sum;
+}
+
+void ops_report_bench_all_text(FILE *f, const struct ops_report *r) {
+  const struct ops_report_bench *first = &r->benches[0];
+  size_t rounds = 0;
+  for (size_t i = 0; i < r->n_benches; i++)
+    if (r->benches[i].result != NULL) rounds = r->benches[i].result->stats.n;
+  fprintf(f,
+          "Benchmark of every unit, %s (%d warm-up rounds, %zu timed rounds interleaved, "
+          "input: %s):\n",
+          r->graph->path, first->config.warmup, rounds, first->input_source);
+  double scalar_median = -1.0;
+  for (size_t i = 0; i < r->n_benches; i++) {
+    const struct ops_report_bench *b = &r->benches[i];
+    if (b->unit == OPSCOPE_UNIT_SCALAR && b->result != NULL)
+      scalar_median = b->result->stats.median;
+  }
+  fprintf(f, "  %-8s %-6s %10s %10s %10s %10s %10s %10s %9s  %s\n", "unit", "status", "mean",
+          "median", "min", "max", "p90", "load", "speed-up", "coverage");
+  const struct ops_report_bench *fastest = NULL;
+  for (size_t i = 0; i < r->n_benches; i++) {
+    const struct ops_report_bench *b = &r->benches[i];
+    char coverage[64] = "-";
+    const struct ops_plan *plan = b->plan ? b->plan : r->plan;
+    if (plan != NULL) {
+      struct ops_plan_summary sum;
+      ops_plan_summarize(plan, &sum);
+      if (sum.executable > 0) {
+        snprintf(coverage, sizeof coverage, "%.0f%% of %zu ops", sum.coverage_pct, sum.executable);
+      } else {
+        snprintf(coverage, sizeof coverage, "no executable ops");
+      }
+    }
+    /* The status mark is one column wide but three bytes long, so it is padded by hand. */
+    if (b->result == NULL) {
+      fprintf(f, "  %-8s \u2717      %10s %10s %10s %10s %10s %10s %9s  %s\n",
+              opscope_unit_name(b->unit), "-", "-", "-", "-", "-", "-", "-", coverage);
+      continue;
+    }
+    const struct ops_bench_stats *st = &b->result->stats;
+    char speedup[32] = "-";
+    if (scalar_median > 0 && st->median > 0) {
+      snprintf(speedup, sizeof speedup, "%.2fx", scalar_median / st->median);
+    }
+    fprintf(f, "  %-8s \u2713      %10.4g %10.4g %10.4g %10.4g %10.4g %10.4g %9s  %s\n",
+            opscope_unit_name(b->unit), st->mean, st->median, st->min, st->max, st->p90,
+            unit_load_ms(r, b), speedup, coverage);
+    if (fastest == NULL || st->median < fastest->result->stats.median) fastest = b;
+  }
+  fprintf(f,
+          "  (times in ms; load is parse + plan + compile; speed-up is scalar's median over the "
+          "unit's;\n   coverage: executable ops placed on the unit itself, the rest fell back)\n");
+  for (size_t i = 0; i < r->n_benches; i++) {
+    const struct ops_report_bench *b = &r->benches[i];
+    if (b->error != NULL) fprintf(f, "  %s: %s\n", opscope_unit_name(b->unit), b->error);
+  }
+  if (fastest != NULL) {
+    fprintf(f, "Fastest: %s (%.4g ms median)\n", opscope_unit_name(fastest->unit),
+            fastest->result->stats.median);
+  } else {
+    fprintf(f, "Fastest: none (no unit could run the model)\n");
+  }
+}
+
+void ops_report_compare_text(FILE *f, const struct ops_report *r) {
+  const struct ops_report_compare *c = r->compare;
+  fprintf(f,
+          "Compare with scalar on input %s (an element passes when |x - scalar| <= %g + %g * "
+          "|scalar|):\n",
+          c->input_source, c->atol, c->rtol);
+  fprintf(f, "  %-8s %-24s %12s %12s %11s  %s\n", "unit", "output", "max abs err", "max rel err",
+          "mismatches", "result");
+  for (size_t u = 0; u < c->n_units; u++) {
+    if (c->errors[u] != NULL) {
+      fprintf(f, "  %-8s %-24s %12s %12s %11s  %s\n", opscope_unit_name(c->units[u]), "-", "-", "-",
+              "-", "FAIL");
+      fprintf(f, "           %s\n", c->errors[u]);
+    }
+  }
+  for (size_t i = 0; i < c->n_checks; i++) {
+    const struct ops_report_compare_check *k = &c->checks[i];
+    fprintf(f, "  %-8s %-24s %12.3g %12.3g %11zu  %s\n", opscope_unit_name(k->unit), k->name,
+            k->cmp.max_abs_err, k->cmp.max_rel_err, k->cmp.mismatches, k->pass ? "PASS" : "FAIL");
+  }
+  fprintf(f, "Result: %s\n", c->pass ? "PASS" : "FAIL");
+}
