@@ -109,7 +109,12 @@ static const struct unit_iface units[OPSCOPE_UNIT_ALL] = {
 };
 
 void ops_place_node(const struct ops_graph *g, const struct ops_node *node, int requested,
-                    struct ops_plan_node *out) {
+                    const struct ops_cost_model *model, struct ops_plan_node *out) {
+  ops_cost_node(g, node, &out->cost);
+  for (int u = OPSCOPE_UNIT_SCALAR; u < OPSCOPE_UNIT_ALL; u++) {
+    out->est_ms[u] = ops_cost_estimate_ms(model, u, &out->cost);
+    out->supported[u] = false;
+  }
   out->requested = requested;
   out->assigned = -1;
   out->kernel = NULL;
@@ -126,20 +131,42 @@ void ops_place_node(const struct ops_graph *g, const struct ops_node *node, int 
     out->reason = OPS_REASON_SHAPE;
     return;
   }
-  int first = requested == OPSCOPE_UNIT_ALL ? OPSCOPE_UNIT_THREADS : requested;
-  for (int unit = first; unit >= OPSCOPE_UNIT_SCALAR; unit--) {
-    enum ops_reason reason = OPS_REASON_NONE;
-    char text[OPS_PLAN_REASON_MAX];
-    const struct ops_kernel_entry *k = units[unit].supports(g, node, &reason, text, sizeof text);
-    if (k != NULL) {
+  /* Every unit is asked, so reports can show where else the node could run. */
+  const struct ops_kernel_entry *kernels[OPSCOPE_UNIT_ALL] = {NULL};
+  enum ops_reason reasons[OPSCOPE_UNIT_ALL] = {OPS_REASON_NONE};
+  char texts[OPSCOPE_UNIT_ALL][OPS_PLAN_REASON_MAX];
+  for (int unit = OPSCOPE_UNIT_SCALAR; unit < OPSCOPE_UNIT_ALL; unit++) {
+    texts[unit][0] = '\0';
+    kernels[unit] = units[unit].supports(g, node, &reasons[unit], texts[unit], sizeof texts[unit]);
+    out->supported[unit] = kernels[unit] != NULL;
+  }
+  if (requested == OPSCOPE_UNIT_ALL) {
+    /* The lowest estimate among the units that can run it. Scalar and simd share the calling
+     * thread, so moving between them costs nothing; the threads unit's overhead (waking the
+     * pool) is in its per-op estimate. */
+    for (int unit = OPSCOPE_UNIT_SCALAR; unit < OPSCOPE_UNIT_ALL; unit++) {
+      if (kernels[unit] == NULL) continue;
+      if (out->assigned < 0 || out->est_ms[unit] < out->est_ms[out->assigned]) {
+        out->assigned = unit;
+        out->kernel = kernels[unit];
+      }
+    }
+    if (out->assigned < 0) {
+      out->reason = reasons[OPSCOPE_UNIT_SCALAR];
+      snprintf(out->reason_text, sizeof out->reason_text, "%s", texts[OPSCOPE_UNIT_SCALAR]);
+    }
+    return;
+  }
+  for (int unit = requested; unit >= OPSCOPE_UNIT_SCALAR; unit--) {
+    if (kernels[unit] != NULL) {
       out->assigned = unit;
-      out->kernel = k;
+      out->kernel = kernels[unit];
       return;
     }
     /* The first refusal explains the placement; later ones only repeat it one unit down. */
     if (out->reason == OPS_REASON_NONE) {
-      out->reason = reason;
-      snprintf(out->reason_text, sizeof out->reason_text, "%s", text);
+      out->reason = reasons[unit];
+      snprintf(out->reason_text, sizeof out->reason_text, "%s", texts[unit]);
     }
   }
 }

@@ -38,6 +38,12 @@ static bool outputs_known(const struct ops_graph *g, const struct ops_node *n) {
 
 enum ops_status ops_plan_new(const struct ops_graph *g, int requested, struct ops_plan **out,
                              struct ops_diag *d) {
+  return ops_plan_new_with_model(g, requested, NULL, out, d);
+}
+
+enum ops_status ops_plan_new_with_model(const struct ops_graph *g, int requested,
+                                        const struct ops_cost_model *model, struct ops_plan **out,
+                                        struct ops_diag *d) {
   *out = NULL;
   if (requested < OPSCOPE_UNIT_SCALAR || requested > OPSCOPE_UNIT_ALL) {
     return ops_fail(d, OPS_ERR_BAD_INPUT, "unit %d is not a unit", requested);
@@ -50,6 +56,11 @@ enum ops_status ops_plan_new(const struct ops_graph *g, int requested, struct op
     return ops_fail(d, OPS_ERR_NO_MEMORY, "out of memory planning %zu nodes", g->n_nodes);
   }
   plan->graph = g;
+  if (model != NULL) {
+    plan->model = *model;
+  } else {
+    ops_cost_model_defaults(&plan->model);
+  }
   plan->requested = requested;
   plan->n_nodes = g->n_nodes;
   for (size_t i = 0; i < g->n_nodes; i++) {
@@ -63,7 +74,7 @@ enum ops_status ops_plan_new(const struct ops_graph *g, int requested, struct op
       continue;
     }
     pn->kind = ops_op_is_metadata(node->op) ? OPS_PLAN_METADATA : OPS_PLAN_EXECUTABLE;
-    ops_place_node(g, node, requested, pn);
+    ops_place_node(g, node, requested, &plan->model, pn);
   }
   *out = plan;
   return OPS_OK;
@@ -102,8 +113,22 @@ void ops_plan_summarize(const struct ops_plan *plan, struct ops_plan_summary *ou
     if (ops_plan_node_is_fallback(plan, pn)) out->fallbacks++;
     if (pn->kind != OPS_PLAN_EXECUTABLE || pn->assigned < 0) continue;
     out->by_unit[pn->assigned]++;
-    if (plan->requested == OPSCOPE_UNIT_ALL || pn->assigned == plan->requested) on_request++;
+    double ms = pn->est_ms[pn->assigned];
+    out->est_ms += ms;
+    out->est_ms_by_unit[pn->assigned] += ms;
+    if (plan->requested == OPSCOPE_UNIT_ALL || pn->assigned == plan->requested) {
+      on_request++;
+      out->est_ms_on_request += ms;
+    }
   }
   out->coverage_pct =
       out->executable ? 100.0 * (double)on_request / (double)out->executable : 100.0;
+  out->coverage_time_pct = out->est_ms > 0 ? 100.0 * out->est_ms_on_request / out->est_ms : 100.0;
+}
+
+const char *ops_coverage_verdict(double pct) {
+  if (pct >= 95.0) return "excellent";
+  if (pct >= 80.0) return "good";
+  if (pct >= 50.0) return "mixed";
+  return "poor";
 }

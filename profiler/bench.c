@@ -49,6 +49,62 @@ void ops_bench_stats_compute(const double *samples, size_t n, struct ops_bench_s
   free(sorted);
 }
 
+struct ranked {
+  double value;
+  size_t index;
+};
+
+static int compare_ranked(const void *a, const void *b) {
+  double x = ((const struct ranked *)a)->value, y = ((const struct ranked *)b)->value;
+  return x < y ? -1 : (x > y ? 1 : 0);
+}
+
+/* Ranks 1..n of v into rank[], ties sharing their mean rank. */
+static bool rank_values(const double *v, size_t n, double *rank) {
+  struct ranked *r = ops_calloc_array(n, sizeof *r);
+  if (r == NULL) return false;
+  for (size_t i = 0; i < n; i++)
+    r[i] = (struct ranked){v[i], i};
+  qsort(r, n, sizeof *r, compare_ranked);
+  for (size_t i = 0; i < n;) {
+    size_t j = i;
+    while (j + 1 < n && r[j + 1].value == r[i].value)
+      j++;
+    double mean = (double)(i + j) / 2.0 + 1.0;
+    for (size_t k = i; k <= j; k++)
+      rank[r[k].index] = mean;
+    i = j + 1;
+  }
+  free(r);
+  return true;
+}
+
+double ops_stats_spearman(const double *x, const double *y, size_t n) {
+  if (n < 2) return NAN;
+  double *rx = ops_calloc_array(n, sizeof *rx), *ry = ops_calloc_array(n, sizeof *ry);
+  double rho = NAN;
+  if (rx != NULL && ry != NULL && rank_values(x, n, rx) && rank_values(y, n, ry)) {
+    /* Pearson's correlation of the ranks, which stays right when there are ties. */
+    double mx = 0, my = 0;
+    for (size_t i = 0; i < n; i++) {
+      mx += rx[i];
+      my += ry[i];
+    }
+    mx /= (double)n;
+    my /= (double)n;
+    double sxy = 0, sxx = 0, syy = 0;
+    for (size_t i = 0; i < n; i++) {
+      sxy += (rx[i] - mx) * (ry[i] - my);
+      sxx += (rx[i] - mx) * (rx[i] - mx);
+      syy += (ry[i] - my) * (ry[i] - my);
+    }
+    if (sxx > 0 && syy > 0) rho = sxy / sqrt(sxx * syy);
+  }
+  free(rx);
+  free(ry);
+  return rho;
+}
+
 static double run_ms(struct ops_exec *exec, enum ops_status *st, struct ops_diag *d) {
   uint64_t t0 = ops_clock_ns();
   *st = ops_exec_run(exec, d);

@@ -81,4 +81,8 @@ enum ops_status ops_bench_run_interleaved(struct ops_exec *const *execs, size_t 
 /* Fills `out` from `n` samples (milliseconds); n may be 0 (all fields 0). */
 void ops_bench_stats_compute(const double *samples, size_t n, struct ops_bench_stats *out);
 
+/* Spearman's rank correlation of x and y (n pairs; tied values get their mean rank). NaN when
+ * n < 2, when either side is constant, or when memory runs out. */
+double ops_stats_spearman(const double *x, const double *y, size_t n);
+
 #endif /* OPSCOPE_PROFILER_BENCH_H */

@@ -79,6 +79,33 @@ static void print_fallback_groups(FILE *f, const struct ops_report *r) {
   free(done);
 }
 
+/* Executable ops by op type and assigned unit, in order of first appearance. */
+static void print_type_unit_table(FILE *f, const struct ops_report *r) {
+  const struct ops_graph *g = r->graph;
+  const struct ops_plan *plan = r->plan;
+  fprintf(f, "\n  %-24s %7s %7s %7s %7s\n", "op type", "scalar", "simd", "threads", "none");
+  for (size_t i = 0; i < plan->n_nodes; i++) {
+    const struct ops_plan_node *pi = &plan->nodes[i];
+    if (pi->kind != OPS_PLAN_EXECUTABLE) continue;
+    const char *type = g->nodes[pi->node].op_type;
+    bool seen = false;
+    for (size_t j = 0; j < i && !seen; j++) {
+      const struct ops_plan_node *pj = &plan->nodes[j];
+      seen = pj->kind == OPS_PLAN_EXECUTABLE && strcmp(g->nodes[pj->node].op_type, type) == 0;
+    }
+    if (seen) continue;
+    size_t count[OPSCOPE_UNIT_ALL + 1] = {0};
+    for (size_t j = i; j < plan->n_nodes; j++) {
+      const struct ops_plan_node *pj = &plan->nodes[j];
+      if (pj->kind != OPS_PLAN_EXECUTABLE || strcmp(g->nodes[pj->node].op_type, type) != 0)
+        continue;
+      count[pj->assigned >= 0 ? pj->assigned : OPSCOPE_UNIT_ALL]++;
+    }
+    fprintf(f, "  %-24s %7zu %7zu %7zu %7zu\n", type, count[OPSCOPE_UNIT_SCALAR],
+            count[OPSCOPE_UNIT_SIMD], count[OPSCOPE_UNIT_THREADS], count[OPSCOPE_UNIT_ALL]);
+  }
+}
+
 void ops_report_analysis_text(FILE *f, const struct ops_report *r, bool per_node) {
   const struct ops_graph *g = r->graph;
   const struct ops_plan *plan = r->plan;
@@ -103,11 +130,17 @@ void ops_report_analysis_text(FILE *f, const struct ops_report *r, bool per_node
     fprintf(f, "  %-10s %6zu\n", "none", s.unsupported);
   }
   if (plan->requested == OPSCOPE_UNIT_ALL) {
-    fprintf(f, "\n  Coverage: %.1f%% of executable ops placed\n", s.coverage_pct);
+    fprintf(f, "\n  Coverage: %.1f%% of executable ops placed, each on its cheapest unit\n",
+            s.coverage_pct);
   } else {
-    fprintf(f, "\n  Coverage of '%s': %.1f%% (%zu of %zu executable ops)\n", requested,
-            s.coverage_pct, s.by_unit[plan->requested], s.executable);
+    fprintf(f,
+            "\n  Coverage of '%s': %.1f%% of ops (%zu of %zu executable), %.1f%% of estimated time"
+            " -> %s\n",
+            requested, s.coverage_pct, s.by_unit[plan->requested], s.executable,
+            s.coverage_time_pct, ops_coverage_verdict(s.coverage_time_pct));
   }
+  fprintf(f, "  Estimated time %.3f ms (%s)\n", s.est_ms, plan->model.source);
+  print_type_unit_table(f, r);
   if (r->arena_bytes) {
     fprintf(f, "  Arena: %zu bytes (%.1f%% of the %zu bytes without reuse)\n", r->arena_bytes,
             share(r->arena_bytes, r->naive_bytes), r->naive_bytes);

@@ -84,6 +84,86 @@ static json_object *unit_or_null(int unit) {
   return unit >= 0 ? json_object_new_string(opscope_unit_name(unit)) : NULL;
 }
 
+/* A node's cost: counts, class, and the estimate on each unit with whether it can run there. */
+static json_object *node_cost_json(const struct ops_plan_node *pn) {
+  json_object *c = json_object_new_object();
+  put(c, "class", json_object_new_string(ops_op_class_name(pn->cost.cls)));
+  put(c, "flops", pn->cost.known ? number(pn->cost.flops) : NULL);
+  put(c, "bytes_read", pn->cost.known ? number(pn->cost.bytes_read) : NULL);
+  put(c, "bytes_written", pn->cost.known ? number(pn->cost.bytes_written) : NULL);
+  put(c, "intensity", pn->cost.known ? number(ops_cost_intensity(&pn->cost)) : NULL);
+  json_object *est = json_object_new_object();
+  for (int u = OPSCOPE_UNIT_SCALAR; u < OPSCOPE_UNIT_ALL; u++) {
+    json_object *e = json_object_new_object();
+    put(e, "ms", pn->cost.known ? number(pn->est_ms[u]) : NULL);
+    put(e, "supported", json_object_new_boolean(pn->supported[u]));
+    put(est, opscope_unit_name(u), e);
+  }
+  put(c, "estimated", est);
+  return c;
+}
+
+static json_object *costs_json(const struct ops_report *r) {
+  const struct ops_plan *plan = r->plan;
+  const struct ops_cost_model *m = &plan->model;
+  json_object *c = json_object_new_object();
+  put(c, "model", json_object_new_string(m->source));
+  put(c, "calibrated", json_object_new_boolean(m->calibrated));
+  json_object *caches = json_object_new_object();
+  static const char *const levels[3] = {"L1", "L2", "L3"};
+  for (int l = 0; l < 3; l++)
+    put(caches, levels[l], json_object_new_int64((int64_t)m->cache_bytes[l]));
+  put(caches, "detected", json_object_new_boolean(m->caches_detected));
+  put(c, "cache_bytes", caches);
+  double flops = 0, bytes = 0, est[OPSCOPE_UNIT_ALL] = {0};
+  for (size_t i = 0; i < plan->n_nodes; i++) {
+    const struct ops_plan_node *pn = &plan->nodes[i];
+    if (pn->kind != OPS_PLAN_EXECUTABLE) continue;
+    flops += pn->cost.flops;
+    bytes += pn->cost.bytes_read + pn->cost.bytes_written;
+    for (int u = 0; u < OPSCOPE_UNIT_ALL; u++)
+      est[u] += pn->est_ms[u];
+  }
+  put(c, "flops", number(flops));
+  put(c, "bytes", number(bytes));
+  json_object *units = json_object_new_object();
+  for (int u = 0; u < OPSCOPE_UNIT_ALL; u++) {
+    const struct ops_unit_peaks *p = &m->units[u];
+    json_object *e = json_object_new_object();
+    put(e, "peak_gflops", number(p->gflops));
+    json_object *gbs = json_object_new_object();
+    for (int l = 0; l < OPS_MEM_LEVELS; l++)
+      put(gbs, ops_mem_level_name((enum ops_mem_level)l), number(p->gbs[l]));
+    put(e, "gbs", gbs);
+    put(e, "overhead_us", number(p->overhead_us));
+    put(e, "estimated_ms_all_ops", number(est[u]));
+    put(units, opscope_unit_name(u), e);
+  }
+  put(c, "units", units);
+  return c;
+}
+
+static json_object *validation_json(const struct ops_report *r) {
+  const struct ops_report_validation *v = r->validation;
+  json_object *o = json_object_new_object();
+  put(o, "unit", json_object_new_string(opscope_unit_name(v->unit)));
+  put(o, "runs", json_object_new_int64((int64_t)v->runs));
+  put(o, "spearman", number(v->spearman));
+  put(o, "model_ratio", number(v->model_ratio));
+  json_object *ops = json_object_new_array();
+  for (size_t i = 0; i < v->n; i++) {
+    json_object *e = json_object_new_object();
+    const struct ops_node *node = &r->graph->nodes[v->nodes[i]];
+    put(e, "node", json_object_new_string(node->name));
+    put(e, "op", json_object_new_string(node->op_type));
+    put(e, "estimated_ms", number(v->estimated_ms[i]));
+    put(e, "measured_ms", number(v->measured_ms[i]));
+    json_object_array_add(ops, e);
+  }
+  put(o, "ops", ops);
+  return o;
+}
+
 static json_object *analysis_json(const struct ops_report *r) {
   const struct ops_plan *plan = r->plan;
   const struct ops_graph *g = r->graph;
@@ -102,6 +182,10 @@ static json_object *analysis_json(const struct ops_report *r) {
   }
   put(a, "by_unit", by_unit);
   put(a, "coverage_pct", json_object_new_double(s.coverage_pct));
+  put(a, "coverage_time_pct", json_object_new_double(s.coverage_time_pct));
+  put(a, "coverage_verdict", json_object_new_string(ops_coverage_verdict(s.coverage_time_pct)));
+  put(a, "estimated_ms", json_object_new_double(s.est_ms));
+  put(a, "cost_model", json_object_new_string(plan->model.source));
   json_object *fallbacks = json_object_new_array();
   json_object *nodes = json_object_new_array();
   for (size_t i = 0; i < plan->n_nodes; i++) {
@@ -118,6 +202,7 @@ static json_object *analysis_json(const struct ops_report *r) {
         pn->reason != OPS_REASON_NONE ? json_object_new_string(ops_reason_code(pn->reason)) : NULL);
     put(n, "reason",
         pn->reason != OPS_REASON_NONE ? json_object_new_string(pn->reason_text) : NULL);
+    if (pn->kind != OPS_PLAN_CONSTANT) put(n, "cost", node_cost_json(pn));
     json_object_array_add(nodes, n);
     if (!ops_plan_node_is_fallback(plan, pn)) continue;
     json_object *fb = json_object_new_object();
@@ -364,6 +449,8 @@ enum ops_status ops_report_json_write(const char *path, const struct ops_report 
     if (r->bench_all) put(root, "benchmark_all", bench_all_json(r));
   }
   if (r->compare != NULL) put(root, "compare", compare_json(r->compare));
+  if (r->costs && r->plan != NULL) put(root, "costs", costs_json(r));
+  if (r->validation != NULL) put(root, "validation", validation_json(r));
 
   enum ops_status status = OPS_OK;
   const char *text = json_object_to_json_string_ext(

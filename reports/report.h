@@ -72,6 +72,18 @@ struct ops_report_compare {
   bool pass;
 };
 
+/* --costs --validate UNIT: estimated against measured time per executed op. */
+struct ops_report_validation {
+  int unit;
+  const int *nodes;           /* graph node of each executed op */
+  const double *estimated_ms; /* the plan's estimate on the unit the op ran on */
+  const double *measured_ms;  /* mean over the profiled runs */
+  size_t n;
+  double spearman;    /* rank correlation of the two; NaN with fewer than 2 ops */
+  double model_ratio; /* sum of estimates over sum of measurements */
+  size_t runs;        /* profiled runs averaged */
+};
+
 /* Time of each stage, in milliseconds; negative when the stage did not run. */
 struct ops_report_timing {
   double load_ms;
@@ -92,6 +104,9 @@ struct ops_report {
   size_t n_benches;
   bool bench_all;                           /* --benchmark-all: benches are interleaved units */
   const struct ops_report_compare *compare; /* NULL without --compare / --test */
+  bool costs;                               /* --costs: the costs section is wanted */
+  size_t costs_top;                         /* --top N */
+  const struct ops_report_validation *validation; /* NULL without --validate */
   struct ops_report_timing timing;
 };
 
@@ -111,6 +126,10 @@ void ops_report_bench_all_text(FILE *f, const struct ops_report *r);
 
 /* The result of --compare / --test: per unit and output, the errors against scalar. */
 void ops_report_compare_text(FILE *f, const struct ops_report *r);
+
+/* --costs: totals per unit, the most expensive ops, and each op's estimate on every unit; with
+ * a validation, estimated against measured per op. */
+void ops_report_costs_text(FILE *f, const struct ops_report *r);
 
 /* Writes the JSON report (schema OPS_REPORT_SCHEMA_VERSION) to `path`. */
 enum ops_status ops_report_json_write(const char *path, const struct ops_report *r,

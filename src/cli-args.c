@@ -35,6 +35,12 @@ void ops_cli_print_help(void) {
       "                         scalar's: max abs and rel error, pass at --rtol/--atol\n"
       "  -t, --test UNIT        load, compile and run UNIT once and compare with scalar;\n"
       "                         exit 0 when it matches, 1 when not\n"
+      "      --costs            the cost model: FLOPs, bytes and estimated time per unit, the\n"
+      "                         most expensive ops (--top N, default 10) and every op's\n"
+      "                         estimate on each unit\n"
+      "      --validate UNIT    with --costs: run UNIT with per-op timing and set estimates\n"
+      "                         against measurements (Spearman rank correlation, whole-model\n"
+      "                         ratio)\n"
       "  --list-builtins        list the built-in models\n"
       "\n"
       "Options:\n"
@@ -156,7 +162,10 @@ enum {
   OPT_RTOL,
   OPT_ATOL,
   OPT_INPUT_SHAPE,
-  OPT_INPUT
+  OPT_INPUT,
+  OPT_COSTS,
+  OPT_TOP,
+  OPT_VALIDATE
 };
 
 static bool parse_unit(const char *flag, const char *text, int *out) {
@@ -192,6 +201,9 @@ bool ops_cli_parse(int argc, char **argv, struct ops_cli_options *o) {
       {"atol", required_argument, NULL, OPT_ATOL},
       {"input-shape", required_argument, NULL, OPT_INPUT_SHAPE},
       {"input", required_argument, NULL, OPT_INPUT},
+      {"costs", no_argument, NULL, OPT_COSTS},
+      {"top", required_argument, NULL, OPT_TOP},
+      {"validate", required_argument, NULL, OPT_VALIDATE},
       {"benchmark-all", no_argument, NULL, 'B'},
       {"compare", no_argument, NULL, 'c'},
       {"test", required_argument, NULL, 't'},
@@ -205,6 +217,7 @@ bool ops_cli_parse(int argc, char **argv, struct ops_cli_options *o) {
   o->iterations = 10;
   o->seed = 1;
   o->test_unit = -1;
+  o->top = 10;
   o->command_line = join_argv(argc, argv);
   opterr = 0;
   int c;
@@ -224,6 +237,16 @@ bool ops_cli_parse(int argc, char **argv, struct ops_cli_options *o) {
         break;
       case 't':
         if (!parse_unit("-t", optarg, &o->test_unit)) return false;
+        break;
+      case OPT_COSTS:
+        o->costs = true;
+        break;
+      case OPT_TOP:
+        if (!parse_count("--top", optarg, &o->top)) return false;
+        break;
+      case OPT_VALIDATE:
+        o->validate = true;
+        if (!parse_unit("--validate", optarg, &o->unit)) return false;
         break;
       case OPT_INPUT:
         if (o->n_input_files >= OPS_CLI_MAX_INPUT_FILES) {
@@ -325,6 +348,14 @@ bool ops_cli_parse(int argc, char **argv, struct ops_cli_options *o) {
     fprintf(stderr, "opscope: --counters measures one unit's benchmark: add -b UNIT\n");
     return false;
   }
+  if (o->validate && !o->costs) {
+    fprintf(stderr, "opscope: --validate checks the estimates of --costs: add --costs\n");
+    return false;
+  }
+  if (o->validate && o->benchmark) {
+    fprintf(stderr, "opscope: --validate runs its own timed runs; use it without -b/--profile\n");
+    return false;
+  }
   if (o->compare && o->test_unit >= 0) {
     fprintf(stderr, "opscope: -c compares every unit already; use -c or -t UNIT, not both\n");
     return false;
@@ -338,7 +369,7 @@ bool ops_cli_parse(int argc, char **argv, struct ops_cli_options *o) {
     return false;
   }
   if (!o->verify_dir && !o->export_ir && !o->benchmark && !o->benchmark_all && !o->compare &&
-      o->test_unit < 0) {
+      o->test_unit < 0 && !o->costs) {
     o->analyze = true;
   }
   return true;

@@ -86,10 +86,10 @@ static int run(struct ops_cli_session *s) {
     if (!o->quiet) printf("Wrote %s and its weights\n", o->export_ir);
   }
   bool multi_unit = o->benchmark_all || o->compare || o->test_unit >= 0;
-  if (!o->analyze && !o->verify_dir && !o->benchmark && !multi_unit) return rc;
+  if (!o->analyze && !o->verify_dir && !o->benchmark && !multi_unit && !o->costs) return rc;
   rc = plan_and_compile(s);
   if (rc != OPS_EXIT_OK) return rc;
-  if (o->benchmark || multi_unit) {
+  if (o->benchmark || multi_unit || o->validate) {
     rc = ops_cli_inputs_build(s);
     if (rc != OPS_EXIT_OK) return rc;
   }
@@ -114,6 +114,15 @@ static int run(struct ops_cli_session *s) {
       return worst(rc, ops_cli_fail(st != OPSCOPE_OK ? st : OPSCOPE_ERR_INTERNAL, err));
     }
     rc = worst(rc, ops_cli_benchmark(s));
+  }
+  if (o->costs && rc != OPS_EXIT_BAD_INPUT) {
+    if (o->analyze || o->verify_dir || o->benchmark) printf("\n");
+    if (o->validate && s->exec == NULL) {
+      char err[1024];
+      int st = opscope_exec_new(s->plan, &s->exec, err, sizeof err);
+      return worst(rc, ops_cli_fail(st != OPSCOPE_OK ? st : OPSCOPE_ERR_INTERNAL, err));
+    }
+    rc = worst(rc, ops_cli_costs(s));
   }
   if ((o->compare || o->test_unit >= 0) && rc != OPS_EXIT_BAD_INPUT) {
     if (o->analyze || o->verify_dir || o->benchmark) printf("\n");
@@ -160,6 +169,7 @@ int main(int argc, char **argv) {
       rc = run(s);
       ops_cli_verify_done(s);
       ops_cli_inputs_done(s);
+      ops_cli_costs_done(s);
       ops_cli_units_done(s);
       ops_bench_result_done(&s->bench_result);
       for (size_t i = 0; i < sizeof s->unit_results / sizeof s->unit_results[0]; i++)

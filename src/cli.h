@@ -40,6 +40,9 @@ struct ops_cli_options {
   bool benchmark_all;       /* -B: every unit, interleaved */
   bool compare;             /* -c: every unit against scalar */
   int test_unit;            /* -t UNIT: that unit against scalar; -1 when not given */
+  bool costs;               /* --costs */
+  int top;                  /* --top N (default 10) */
+  bool validate;            /* --validate UNIT (the unit goes to `unit`) */
   int warmup;               /* -w N */
   int iterations;           /* -n N */
   double min_time_s;        /* --min-time S */
@@ -121,6 +124,9 @@ struct ops_cli_session {
   struct ops_report_compare_check compare_checks[4 * OPS_CLI_MAX_TENSORS];
   const char *compare_errors[4];
   int compare_units[4];
+  struct ops_report_validation validation;
+  int *validation_nodes; /* owned, validation.n entries each */
+  double *validation_est, *validation_meas;
 };
 
 /* Modes. Each returns an exit code. */
@@ -136,6 +142,10 @@ int ops_cli_benchmark(struct ops_cli_session *s);
 int ops_cli_benchmark_all(struct ops_cli_session *s);
 /* --compare (every unit) or --test UNIT: outputs against scalar's on the same input. */
 int ops_cli_compare(struct ops_cli_session *s);
+
+/* --costs, with --validate: per-op timing against the estimates. */
+int ops_cli_costs(struct ops_cli_session *s);
+void ops_cli_costs_done(struct ops_cli_session *s);
 
 /* Inputs (src/cli-inputs.c). Before planning: loads --input files and binds them to the model
  * (their shapes, and values that decide shapes). */

@@ -1,0 +1,49 @@
+/*
+ * Time estimates per unit: a roofline over per-unit peaks. An op's time on a unit is
+ *
+ *   max(flops / (peak_gflops * efficiency[class]), bytes / bandwidth[level]) + overhead
+ *
+ * where `level` is the smallest cache that holds the op's bytes (L1, L2, L3, else DRAM). The
+ * peaks come from `opscope --calibrate` when a calibration is cached for this CPU, else from
+ * the documented defaults (docs/costs.md), and the model says which (`source`).
+ */
+#ifndef OPSCOPE_PLANNER_COST_MODEL_H
+#define OPSCOPE_PLANNER_COST_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "opscope.h"
+#include "planner/cost.h"
+
+enum ops_mem_level { OPS_MEM_L1 = 0, OPS_MEM_L2, OPS_MEM_L3, OPS_MEM_DRAM, OPS_MEM_LEVELS };
+
+const char *ops_mem_level_name(enum ops_mem_level level);
+
+/* What one unit reaches. */
+struct ops_unit_peaks {
+  double gflops;                      /* f32 operations per second at best, in G */
+  double gbs[OPS_MEM_LEVELS];         /* bytes per second from each level, in G */
+  double overhead_us;                 /* fixed cost of dispatching one op */
+  double efficiency[OPS_CLASS_COUNT]; /* share of gflops each op class reaches */
+};
+
+struct ops_cost_model {
+  struct ops_unit_peaks units[OPSCOPE_UNIT_ALL]; /* scalar, simd, threads */
+  double cache_bytes[3];                         /* L1d, L2, L3 (per core for L1/L2) */
+  bool caches_detected;                          /* false: cache sizes are defaults */
+  bool calibrated;                               /* false: peaks are defaults */
+  char source[256];                              /* "defaults" or the calibration file */
+};
+
+/* The defaults (docs/costs.md), with cache sizes from sysfs where it has them. */
+void ops_cost_model_defaults(struct ops_cost_model *m);
+
+/* The memory level an op moving `bytes` is served from. */
+enum ops_mem_level ops_cost_mem_level(const struct ops_cost_model *m, double bytes);
+
+/* Estimated milliseconds of an op of cost `c` on `unit` (scalar, simd or threads). */
+double ops_cost_estimate_ms(const struct ops_cost_model *m, int unit,
+                            const struct ops_node_cost *c);
+
+#endif /* OPSCOPE_PLANNER_COST_MODEL_H */
