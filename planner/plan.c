@@ -107,6 +107,8 @@ void ops_plan_summarize(const struct ops_plan *plan, struct ops_plan_summary *ou
       case OPS_PLAN_EXECUTABLE:
       case OPS_PLAN_KIND_COUNT:
         out->executable++;
+        out->flops += pn->cost.flops;
+        out->bytes += pn->cost.bytes_read + pn->cost.bytes_written;
         break;
     }
     if (pn->assigned < 0) out->unsupported++;

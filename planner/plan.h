@@ -74,6 +74,7 @@ struct ops_plan_summary {
   double est_ms_on_request;                /* of those placed on the requested unit */
   double coverage_time_pct;                /* est_ms_on_request over est_ms, percent */
   double est_ms_by_unit[OPSCOPE_UNIT_ALL]; /* estimated time of the nodes placed on each unit */
+  double flops, bytes;                     /* cost-model work of the executable nodes per run */
 };
 
 /* "excellent" (>= 95%), "good" (80-95%), "mixed" (50-80%) or "poor" (< 50%). */

@@ -21,8 +21,16 @@ struct ops_metric_value {
   char reason[OPS_PMU_REASON_MAX + 64]; /* why unavailable, "" when available */
 };
 
-/* Computes every metric from the counters of `set` (after ops_pmu_stop) into out[]; returns the
- * number written (at most OPS_METRIC_MAX). */
-size_t ops_metrics_compute(const struct ops_pmu_set *set, struct ops_metric_value *out);
+/* What the cost model says the measured runs did, in total over the timed runs: metrics may name
+ * "model-flops" and "model-bytes" as inputs beside counters. Zero when unknown. */
+struct ops_metric_work {
+  double flops;
+  double bytes;
+};
+
+/* Computes every metric from the counters of `set` (after ops_pmu_stop) and `work` (may be
+ * NULL) into out[]; returns the number written (at most OPS_METRIC_MAX). */
+size_t ops_metrics_compute(const struct ops_pmu_set *set, const struct ops_metric_work *work,
+                           struct ops_metric_value *out);
 
 #endif /* OPSCOPE_PROFILER_METRICS_H */

@@ -22,7 +22,8 @@ static bool same_type_unit(const struct ops_graph *g, const struct ops_op_time *
 }
 
 /* Where the time goes: per op type, then the slowest ops. */
-static void print_profile(FILE *f, const struct ops_graph *g, const struct ops_profile *p) {
+static void print_profile(FILE *f, const struct ops_report *r, const struct ops_profile *p) {
+  const struct ops_graph *g = r->graph;
   fprintf(f,
           "Time per op type and unit (mean of %llu profiled runs; %.4g ms in ops; timing every "
           "op cost %+.2f%% of the median latency):\n",
@@ -65,16 +66,23 @@ static void print_profile(FILE *f, const struct ops_graph *g, const struct ops_p
     order[i] = &p->ops[i];
   qsort(order, p->n_ops, sizeof *order, compare_time_desc);
   size_t top = p->n_ops < TOP_OPS ? p->n_ops : TOP_OPS;
-  fprintf(f, "Slowest ops:\n  %-32s %-18s %-8s %12s %7s %7s  %s\n", "node", "op", "unit", "ms",
-          "share", "cumul", "kernel");
+  fprintf(f, "Slowest ops:\n  %-32s %-18s %-8s %12s %7s %7s %9s  %s\n", "node", "op", "unit", "ms",
+          "share", "cumul", "GFLOP/s", "kernel");
   double cumulative = 0.0;
   for (size_t i = 0; i < top; i++) {
     const struct ops_op_time *t = order[i];
     const struct ops_node *node = &g->nodes[t->node];
     double pct = p->total_ms > 0 ? 100.0 * t->mean_ms / p->total_ms : 0.0;
     cumulative += pct;
-    fprintf(f, "  %-32.32s %-18.18s %-8s %12.4f %6.1f%% %6.1f%%  %s\n", node->name, node->op_type,
-            opscope_unit_name(t->unit), t->mean_ms, pct, cumulative, t->kernel);
+    /* Achieved rate from the cost model's count; "-" for ops that count no operations. */
+    char rate[32] = "-";
+    if (r->plan != NULL && (size_t)t->node < r->plan->n_nodes && t->mean_ms > 0) {
+      double flops = r->plan->nodes[t->node].cost.flops;
+      if (flops > 0) snprintf(rate, sizeof rate, "%.3g", flops / (t->mean_ms * 1e6));
+    }
+    fprintf(f, "  %-32.32s %-18.18s %-8s %12.4f %6.1f%% %6.1f%% %9s  %s\n", node->name,
+            node->op_type, opscope_unit_name(t->unit), t->mean_ms, pct, cumulative, rate,
+            t->kernel);
   }
   if (p->n_ops > top)
     fprintf(f, "  (%zu more; the JSON report (-o) lists every op)\n", p->n_ops - top);
@@ -125,8 +133,12 @@ void ops_report_bench_text(FILE *f, const struct ops_report *r) {
           "stddev", "p90", "p99");
   fprintf(f, "  %-9.4g %-9.4g %-9.4g %-9.4g %-9.3g %-9.4g %-9.4g\n", st->mean, st->median, st->min,
           st->max, st->stddev, st->p90, st->p99);
+  if (b->flops_per_run > 0 && st->median > 0) {
+    fprintf(f, "  %.4g GFLOP per run (cost model): %.3g GFLOP/s at the median\n",
+            b->flops_per_run / 1e9, b->flops_per_run / (st->median * 1e6));
+  }
   if (b->counters != NULL) print_counters(f, b);
-  if (b->result->profile.n_ops > 0) print_profile(f, r->graph, &b->result->profile);
+  if (b->result->profile.n_ops > 0) print_profile(f, r, &b->result->profile);
 }
 
 /* Stage times of one unit: its own load + plan + compile when recorded, else the report's. */

@@ -255,7 +255,8 @@ static json_object *verify_json(const struct ops_report_verify *v) {
   return o;
 }
 
-static json_object *profile_json(const struct ops_graph *g, const struct ops_profile *p) {
+static json_object *profile_json(const struct ops_report *r, const struct ops_profile *p) {
+  const struct ops_graph *g = r->graph;
   json_object *o = json_object_new_object();
   put(o, "runs", json_object_new_int64((int64_t)p->runs));
   put(o, "total_ms", json_object_new_double(p->total_ms));
@@ -272,6 +273,10 @@ static json_object *profile_json(const struct ops_graph *g, const struct ops_pro
     put(e, "mean_ms", json_object_new_double(t->mean_ms));
     put(e, "share_pct",
         p->total_ms > 0 ? json_object_new_double(100.0 * t->mean_ms / p->total_ms) : NULL);
+    double flops = r->plan != NULL && (size_t)t->node < r->plan->n_nodes
+                       ? r->plan->nodes[t->node].cost.flops
+                       : 0.0;
+    put(e, "gflops", flops > 0 && t->mean_ms > 0 ? number(flops / (t->mean_ms * 1e6)) : NULL);
     json_object_array_add(ops, e);
   }
   put(o, "ops", ops);
@@ -281,7 +286,7 @@ static json_object *profile_json(const struct ops_graph *g, const struct ops_pro
 static json_object *ms_or_null(double ms);
 
 /* load_ms is parse + plan + compile: what a user waits for before the first run. */
-static json_object *bench_json(const struct ops_graph *g, const struct ops_report_bench *b,
+static json_object *bench_json(const struct ops_report *r, const struct ops_report_bench *b,
                                double load_ms) {
   const struct ops_bench_result *res = b->result;
   json_object *o = json_object_new_object();
@@ -313,6 +318,10 @@ static json_object *bench_json(const struct ops_graph *g, const struct ops_repor
   put(o, "stddev_ms", json_object_new_double(st->stddev));
   put(o, "p90_ms", json_object_new_double(st->p90));
   put(o, "p99_ms", json_object_new_double(st->p99));
+  put(o, "flops_per_run", b->flops_per_run > 0 ? number(b->flops_per_run) : NULL);
+  put(o, "gflops_median",
+      b->flops_per_run > 0 && st->median > 0 ? number(b->flops_per_run / (st->median * 1e6))
+                                             : NULL);
   json_object *samples = json_object_new_array();
   for (size_t i = 0; i < res->n; i++) {
     json_object_array_add(samples, json_object_new_double(res->samples_ms[i]));
@@ -347,7 +356,7 @@ static json_object *bench_json(const struct ops_graph *g, const struct ops_repor
     }
     put(o, "metrics", metrics);
   }
-  if (res->profile.n_ops > 0) put(o, "profile", profile_json(g, &res->profile));
+  if (res->profile.n_ops > 0) put(o, "profile", profile_json(r, &res->profile));
   put(o, "peak_rss_bytes",
       res->peak_rss_bytes >= 0 ? json_object_new_int64(res->peak_rss_bytes) : NULL);
   return o;
@@ -443,7 +452,7 @@ enum ops_status ops_report_json_write(const char *path, const struct ops_report 
       if (stages[i] > 0) load_ms += stages[i];
     }
     for (size_t i = 0; i < r->n_benches; i++) {
-      json_object_array_add(benchmarks, bench_json(r->graph, &r->benches[i], load_ms));
+      json_object_array_add(benchmarks, bench_json(r, &r->benches[i], load_ms));
     }
     put(root, "benchmarks", benchmarks);
     if (r->bench_all) put(root, "benchmark_all", bench_all_json(r));

@@ -50,6 +50,7 @@ struct ops_report_bench {
   const char *error; /* why the unit could not run the model; NULL when it ran */
   double load_ms;    /* load + plan + compile for this unit; negative: use the report's timing */
   const struct ops_plan *plan; /* this unit's plan, for its coverage; NULL: the report's */
+  double flops_per_run;        /* cost-model work of one run; 0 when unknown */
 };
 
 /* One output of one unit compared with the scalar unit (--compare, --test). */

@@ -39,10 +39,16 @@ int ops_cli_benchmark(struct ops_cli_session *s) {
   ops_cli_progress_end(s);
   if (pmu != NULL) ops_pmu_close(pmu);
   if (st != OPS_OK) return ops_cli_fail((int)st, d.msg);
+  struct ops_plan_summary sum;
+  ops_plan_summarize(s->plan->plan, &sum);
+  s->bench.flops_per_run = sum.flops;
   if (pmu != NULL) {
+    /* Counters cover the timed runs, so the work does too. */
+    double runs = (double)s->bench_result.n;
+    struct ops_metric_work work = {sum.flops * runs, sum.bytes * runs};
     s->bench.counters = pmu;
     s->bench.metrics = s->metrics;
-    s->bench.n_metrics = ops_metrics_compute(pmu, s->metrics);
+    s->bench.n_metrics = ops_metrics_compute(pmu, &work, s->metrics);
   }
   s->bench.unit = s->opts->unit;
   s->bench.config = cfg;

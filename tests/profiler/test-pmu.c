@@ -71,7 +71,7 @@ static void test_states_are_honest(void **state) {
     assert_true(tc->value > 10e6);
   }
   struct ops_metric_value m[OPS_METRIC_MAX];
-  size_t n = ops_metrics_compute(&set, m);
+  size_t n = ops_metrics_compute(&set, NULL, m);
   assert_true(n >= 4);
   for (size_t i = 0; i < n; i++) {
     if (!m[i].available) OPS_ASSERT_CONTAINS(m[i].reason, "needs ");
@@ -103,7 +103,7 @@ static void test_report_never_prints_zero(void **state) {
   struct ops_bench_result res = {.first_run_ms = 1, .samples_ms = samples, .n = 2};
   ops_bench_stats_compute(samples, 2, &res.stats);
   struct ops_metric_value metrics[OPS_METRIC_MAX];
-  size_t n_metrics = ops_metrics_compute(&set, metrics);
+  size_t n_metrics = ops_metrics_compute(&set, NULL, metrics);
   struct ops_report_bench bench = {.config = {.iterations = 2},
                                    .input_source = "seed 1",
                                    .result = &res,
