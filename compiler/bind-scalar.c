@@ -14,6 +14,15 @@
 #include "compiler/bind.h"
 
 #include "compiler/bind-scalar-reduce.h"
+#include "compiler/bind-scalar-quant.h"
+#include "compiler/bind-scalar-shape-ops.h"
+#include "compiler/bind-scalar-resize.h"
+#include "compiler/bind-scalar-convtranspose.h"
+#include "compiler/bind-scalar-einsum.h"
+#include "compiler/bind-scalar-pool-ext.h"
+#include "compiler/bind-scalar-topk.h"
+#include "compiler/bind-scalar-index.h"
+#include "compiler/bind-scalar-loss.h"
 
 #include <float.h>
 #include <inttypes.h>
@@ -78,35 +87,6 @@ static enum ops_status only_outputs(const struct bind_ctx *c, int n, const char 
       return node_fail(c, OPS_ERR_UNSUPPORTED, "output %d '%s' is not supported (%s)", i, t->name,
                        why);
     }
-  }
-  return OPS_OK;
-}
-
-/* INTS attribute `name` into out[0..n): absent gives `dflt` everywhere; present must have n
- * entries in [lo, hi). */
-static enum ops_status ints_attr(const struct bind_ctx *c, const char *name, size_t n, int64_t dflt,
-                                 int64_t lo, int64_t hi, int64_t *out) {
-  const int64_t *v;
-  size_t count;
-  enum ops_status st = ops_node_attr_ints(c->node, name, &v, &count, c->d);
-  if (st != OPS_OK) return st;
-  if (v == NULL) {
-    for (size_t i = 0; i < n; i++)
-      out[i] = dflt;
-    return OPS_OK;
-  }
-  if (count != n) {
-    return node_fail(c, OPS_ERR_BAD_INPUT, "attribute '%s' has %zu values, expected %zu", name,
-                     count, n);
-  }
-  for (size_t i = 0; i < n; i++) {
-    if (v[i] < lo || v[i] >= hi) {
-      return node_fail(c, OPS_ERR_BAD_INPUT,
-                       "attribute '%s' value %" PRId64 " is out of range [%" PRId64 ", %" PRId64
-                       ")",
-                       name, v[i], lo, hi);
-    }
-    out[i] = v[i];
   }
   return OPS_OK;
 }
@@ -274,6 +254,14 @@ static enum ops_status bind_conv(const struct bind_ctx *c, void **params) {
   if ((st = need_dtype(c, w, OPS_DTYPE_F32)) != OPS_OK) return st;
   if (b != NULL && (st = need_dtype(c, b, OPS_DTYPE_F32)) != OPS_OK) return st;
   if ((st = need_dtype(c, y, OPS_DTYPE_F32)) != OPS_OK) return st;
+  return ops_bind_conv_window(c, x, w, b, params);
+}
+
+enum ops_status ops_bind_conv_window(const struct bind_ctx *c, const struct ops_tensor *x,
+                                     const struct ops_tensor *w, const struct ops_tensor *b,
+                                     void **params) {
+  const struct ops_tensor *y = out_t(c, 0);
+  enum ops_status st;
   int rank = x->shape.rank;
   if (rank < 3) {
     return node_fail(c, OPS_ERR_BAD_INPUT,
@@ -361,9 +349,23 @@ static enum ops_status bind_conv(const struct bind_ctx *c, void **params) {
 static enum ops_status bind_pool(const struct bind_ctx *c, bool average, void **params) {
   const struct ops_tensor *x = in_t(c, 0), *y = out_t(c, 0);
   enum ops_status st;
-  st = only_outputs(c, 1, average ? "the op has one output" : "MaxPool's Indices output");
+  st = only_outputs(c, average ? 1 : 2, average ? "the op has one output" : "MaxPool has two");
   if (st != OPS_OK) return st;
-  if ((st = need_dtype(c, y, OPS_DTYPE_F32)) != OPS_OK) return st;
+  /* MaxPool runs on f32, u8 and i8 (the registry has those kernels), AveragePool on f32. */
+  if ((st = need_dtype(c, y, average ? OPS_DTYPE_F32 : x->dtype)) != OPS_OK) return st;
+  const struct ops_tensor *indices = average ? NULL : out_t(c, 1);
+  if (indices != NULL && (st = need_dtype(c, indices, OPS_DTYPE_I64)) != OPS_OK) return st;
+  int64_t storage_order = 0;
+  if (!average) {
+    st = ops_node_attr_int(c->node, "storage_order", 0, &storage_order, c->d);
+    if (st != OPS_OK) return st;
+    if (storage_order != 0 && storage_order != 1) {
+      return node_fail(c, OPS_ERR_BAD_INPUT,
+                       "attribute 'storage_order' is %" PRId64
+                       ", expected 0 (row-major) or 1 (column-major)",
+                       storage_order);
+    }
+  }
   int rank = x->shape.rank;
   if (rank < 3) {
     return node_fail(c, OPS_ERR_BAD_INPUT,
@@ -394,6 +396,7 @@ static enum ops_status bind_pool(const struct bind_ctx *c, bool average, void **
         y->shape.dims[0], y->shape.dims[1], x->shape.dims[0], x->shape.dims[1]);
   }
   if ((st = check_window_out(c, x, y, &win, ceil_mode != 0)) != OPS_OK) return st;
+  if (indices != NULL && (st = expect_same_dims(c, indices, y)) != OPS_OK) return st;
 
   struct ops_pool_params *p = new_params(c, sizeof *p, &st);
   if (p == NULL) return st;
@@ -406,6 +409,7 @@ static enum ops_status bind_pool(const struct bind_ctx *c, bool average, void **
     p->pads_end[s] = win.pads_end[s];
   }
   p->count_include_pad = count_include_pad != 0;
+  p->storage_order_col = storage_order == 1;
   *params = p;
   return OPS_OK;
 }
@@ -528,11 +532,10 @@ static enum ops_status bind_binary(const struct bind_ctx *c) {
   enum ops_status st;
   if ((st = need_in(c, 1, "B", &b)) != OPS_OK) return st;
   if (c->node->op == OPS_OP_POW) {
-    if (b->dtype != OPS_DTYPE_F32 && b->dtype != OPS_DTYPE_F64 && b->dtype != OPS_DTYPE_I32 &&
-        b->dtype != OPS_DTYPE_I64) {
-      return node_fail(c, OPS_ERR_UNSUPPORTED,
-                       "exponent '%s' is %s; the scalar Pow takes f32, f64, i32 or i64", b->name,
-                       ops_dtype_name(b->dtype));
+    /* Opset 15 allows an exponent of any numeric type; the kernels read every one. */
+    if (b->dtype == OPS_DTYPE_BOOL) {
+      return node_fail(c, OPS_ERR_BAD_INPUT, "exponent '%s' is bool, expected a numeric type",
+                       b->name);
     }
   } else if ((st = need_dtype(c, b, a->dtype)) != OPS_OK) {
     return st;
@@ -739,7 +742,7 @@ static enum ops_status bind_clip(const struct bind_ctx *c, void **params) {
   for (int i = 1; i <= 2; i++) {
     const struct ops_tensor *t = in_t(c, i);
     if (t == NULL) continue;
-    if ((st = need_dtype(c, t, OPS_DTYPE_F32)) != OPS_OK) return st;
+    if ((st = need_dtype(c, t, in_t(c, 0)->dtype)) != OPS_OK) return st;
     int64_t n;
     if (!ops_tensor_numel(t, &n) || n != 1) {
       char s[160];
@@ -748,6 +751,13 @@ static enum ops_status bind_clip(const struct bind_ctx *c, void **params) {
     }
   }
   bool attr_form = opset_before(c, 11);
+  /* The integer kernels (kernels/scalar/int-clip.c) take their bounds from inputs only. */
+  if (in_t(c, 0)->dtype != OPS_DTYPE_F32 &&
+      (ops_node_attr(c->node, "min") != NULL || ops_node_attr(c->node, "max") != NULL)) {
+    return node_fail(c, OPS_ERR_UNSUPPORTED,
+                     "bounds as attributes 'min'/'max' (opset 6) are float-only, input 0 is %s",
+                     ops_dtype_name(in_t(c, 0)->dtype));
+  }
   float lo, hi;
   st = ops_node_attr_float(c->node, "min", attr_form ? -FLT_MAX : -INFINITY, &lo, c->d);
   if (st != OPS_OK) return st;
@@ -823,35 +833,6 @@ static enum ops_status bind_softmax(const struct bind_ctx *c, void **params) {
   p->axis = a;
   p->coerce_2d = coerce;
   *params = p;
-  return OPS_OK;
-}
-
-/* Reads an integer constant input (i32 or i64, rank 0 or 1) into out[0..*n). */
-static enum ops_status const_ints(const struct bind_ctx *c, const struct ops_tensor *t,
-                                  const char *role, int64_t *out, size_t cap, size_t *n) {
-  if (t->dtype != OPS_DTYPE_I64 && t->dtype != OPS_DTYPE_I32) {
-    return node_fail(c, OPS_ERR_BAD_INPUT, "%s '%s' is %s, expected i32 or i64", role, t->name,
-                     ops_dtype_name(t->dtype));
-  }
-  int64_t count;
-  if (t->shape.rank > 1 || !ops_tensor_numel(t, &count) || (uint64_t)count > cap) {
-    char s[160];
-    return node_fail(c, OPS_ERR_BAD_INPUT, "%s '%s' has shape %s, expected at most %zu values",
-                     role, t->name, ops_shape_format(&t->shape, s, sizeof s), cap);
-  }
-  /* An empty list is known without data (an empty initializer may carry none). */
-  if (count > 0 && t->data == NULL) {
-    return node_fail(c, OPS_ERR_UNSUPPORTED,
-                     "%s '%s' is not a constant; the scalar unit needs it at compile time", role,
-                     t->name);
-  }
-  for (int64_t i = 0; i < count; i++) {
-    if (!ops_tensor_get_int(t, i, &out[i])) {
-      return node_fail(c, OPS_ERR_BAD_INPUT, "%s '%s' holds fewer bytes than its shape", role,
-                       t->name);
-    }
-  }
-  *n = (size_t)count;
   return OPS_OK;
 }
 
@@ -1267,6 +1248,19 @@ enum ops_status ops_bind_scalar(const struct ops_graph *g, const struct ops_node
     case OPS_OP_GLOBAL_AVERAGE_POOL:
       st = bind_global_average_pool(&c);
       break;
+    case OPS_OP_CONV_TRANSPOSE:
+      st = ops_bind_scalar_conv_transpose(g, node, d, &params);
+      break;
+    case OPS_OP_GLOBAL_MAX_POOL:
+    case OPS_OP_MAX_UNPOOL:
+      st = ops_bind_scalar_pool_ext(g, node, d, &params);
+      break;
+    case OPS_OP_TOP_K:
+      st = ops_bind_scalar_top_k(g, node, d, &params);
+      break;
+    case OPS_OP_EINSUM:
+      st = ops_bind_scalar_einsum(g, node, d, &params);
+      break;
     case OPS_OP_GEMM:
       st = bind_gemm(&c, &params);
       break;
@@ -1374,6 +1368,15 @@ enum ops_status ops_bind_scalar(const struct ops_graph *g, const struct ops_node
     case OPS_OP_LRN:
       st = ops_bind_scalar_reduce(g, node, d, &params);
       break;
+    case OPS_OP_QUANTIZE_LINEAR:
+    case OPS_OP_DEQUANTIZE_LINEAR:
+    case OPS_OP_DYNAMIC_QUANTIZE_LINEAR:
+    case OPS_OP_MATMUL_INTEGER:
+    case OPS_OP_QLINEAR_MATMUL:
+    case OPS_OP_CONV_INTEGER:
+    case OPS_OP_QLINEAR_CONV:
+      st = ops_bind_scalar_quant(g, node, d, &params);
+      break;
     case OPS_OP_TRANSPOSE:
       st = bind_transpose(&c, &params);
       break;
@@ -1383,8 +1386,27 @@ enum ops_status ops_bind_scalar(const struct ops_graph *g, const struct ops_node
     case OPS_OP_GATHER:
       st = bind_gather(&c, &params);
       break;
+    case OPS_OP_GATHER_ELEMENTS:
+    case OPS_OP_GATHER_ND:
+    case OPS_OP_SCATTER:
+    case OPS_OP_SCATTER_ELEMENTS:
+    case OPS_OP_SCATTER_ND:
+      st = ops_bind_scalar_index(g, node, d, &params);
+      break;
+    case OPS_OP_NEGATIVE_LOG_LIKELIHOOD_LOSS:
+    case OPS_OP_SOFTMAX_CROSS_ENTROPY_LOSS:
+      st = ops_bind_scalar_loss(g, node, d, &params);
+      break;
     case OPS_OP_SLICE:
       st = bind_slice(&c, &params);
+      break;
+    case OPS_OP_RESIZE:
+    case OPS_OP_UPSAMPLE:
+      st = ops_bind_scalar_resize(g, node, d, &params, &out->scratch_bytes);
+      break;
+    case OPS_OP_DEPTH_TO_SPACE:
+    case OPS_OP_SPACE_TO_DEPTH:
+      st = ops_bind_scalar_depth_space(g, node, d, &params);
       break;
     case OPS_OP_CAST:
       st = bind_cast(&c);
@@ -1406,13 +1428,29 @@ enum ops_status ops_bind_scalar(const struct ops_graph *g, const struct ops_node
     case OPS_OP_CONSTANT:
       st = bind_constant(&c, &params);
       break;
+    case OPS_OP_PAD:
+    case OPS_OP_TILE:
+    case OPS_OP_EXPAND:
+    case OPS_OP_SPLIT:
+    case OPS_OP_COMPRESS:
+    case OPS_OP_CONSTANT_OF_SHAPE:
+    case OPS_OP_RANGE:
+    case OPS_OP_EYE_LIKE:
+    case OPS_OP_TRILU:
+    case OPS_OP_CUM_SUM:
+    case OPS_OP_ONE_HOT:
+    case OPS_OP_CAST_LIKE:
+      st = ops_bind_scalar_shape_ops(g, node, d, &params);
+      break;
     default:
       st = node_fail(&c, OPS_ERR_UNSUPPORTED, "the scalar unit has a kernel but no binding");
       break;
   }
   /* Ops with one output refuse extra ones; the multi-output ops checked theirs above. */
   if (st == OPS_OK && node->op != OPS_OP_DROPOUT && node->op != OPS_OP_MAX_POOL &&
-      node->op != OPS_OP_BATCH_NORMALIZATION && node->op != OPS_OP_LAYER_NORMALIZATION) {
+      node->op != OPS_OP_SOFTMAX_CROSS_ENTROPY_LOSS && node->op != OPS_OP_DYNAMIC_QUANTIZE_LINEAR &&
+      node->op != OPS_OP_BATCH_NORMALIZATION && node->op != OPS_OP_LAYER_NORMALIZATION &&
+      node->op != OPS_OP_TOP_K && node->op != OPS_OP_SPLIT) {
     st = only_outputs(&c, 1, "the op has one output");
   }
   if (st != OPS_OK) goto fail;

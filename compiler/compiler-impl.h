@@ -104,4 +104,74 @@ static inline enum ops_status norm_axis(const struct bind_ctx *c, int64_t axis, 
   return OPS_OK;
 }
 
+/* The window part of Conv's binding (compiler/bind-scalar.c), for the convs whose data and
+ * weight sit at other input slots or have other dtypes (ConvInteger, QLinearConv): checks ranks,
+ * group, the optional bias `b`'s shape ([M]), kernel_shape, strides, dilations, pads and auto_pad
+ * against data `x`, weight `w` and output 0, and fills a struct ops_conv_params into *params
+ * (malloc'd, owned by the caller from then on). Dtypes are the caller's to check. */
+enum ops_status ops_bind_conv_window(const struct bind_ctx *c, const struct ops_tensor *x,
+                                     const struct ops_tensor *w, const struct ops_tensor *b,
+                                     void **params);
+
+/* ---- attributes and constant inputs every binder reads ---- */
+
+/* INTS attribute `name` into out[0..n): absent gives `dflt` everywhere; present must have n
+ * entries in [lo, hi). */
+static inline enum ops_status ints_attr(const struct bind_ctx *c, const char *name, size_t n,
+                                        int64_t dflt, int64_t lo, int64_t hi, int64_t *out) {
+  const int64_t *v;
+  size_t count;
+  enum ops_status st = ops_node_attr_ints(c->node, name, &v, &count, c->d);
+  if (st != OPS_OK) return st;
+  if (v == NULL) {
+    for (size_t i = 0; i < n; i++)
+      out[i] = dflt;
+    return OPS_OK;
+  }
+  if (count != n) {
+    return node_fail(c, OPS_ERR_BAD_INPUT, "attribute '%s' has %zu values, expected %zu", name,
+                     count, n);
+  }
+  for (size_t i = 0; i < n; i++) {
+    if (v[i] < lo || v[i] >= hi) {
+      return node_fail(c, OPS_ERR_BAD_INPUT,
+                       "attribute '%s' value %" PRId64 " is out of range [%" PRId64 ", %" PRId64
+                       ")",
+                       name, v[i], lo, hi);
+    }
+    out[i] = v[i];
+  }
+  return OPS_OK;
+}
+
+/* Reads an integer constant input (i32 or i64, rank 0 or 1) into out[0..*n). */
+static inline enum ops_status const_ints(const struct bind_ctx *c, const struct ops_tensor *t,
+                                         const char *role, int64_t *out, size_t cap, size_t *n) {
+  *n = 0;
+  if (t->dtype != OPS_DTYPE_I64 && t->dtype != OPS_DTYPE_I32) {
+    return node_fail(c, OPS_ERR_BAD_INPUT, "%s '%s' is %s, expected i32 or i64", role, t->name,
+                     ops_dtype_name(t->dtype));
+  }
+  int64_t count;
+  if (t->shape.rank > 1 || !ops_tensor_numel(t, &count) || (uint64_t)count > cap) {
+    char s[160];
+    return node_fail(c, OPS_ERR_BAD_INPUT, "%s '%s' has shape %s, expected at most %zu values",
+                     role, t->name, ops_shape_format(&t->shape, s, sizeof s), cap);
+  }
+  /* An empty list is known without data (an empty initializer may carry none). */
+  if (count > 0 && t->data == NULL) {
+    return node_fail(c, OPS_ERR_UNSUPPORTED,
+                     "%s '%s' is not a constant; the scalar unit needs it at compile time", role,
+                     t->name);
+  }
+  for (int64_t i = 0; i < count; i++) {
+    if (!ops_tensor_get_int(t, i, &out[i])) {
+      return node_fail(c, OPS_ERR_BAD_INPUT, "%s '%s' holds fewer bytes than its shape", role,
+                       t->name);
+    }
+  }
+  *n = (size_t)count;
+  return OPS_OK;
+}
+
 #endif /* OPSCOPE_COMPILER_COMPILER_IMPL_H */

@@ -264,7 +264,7 @@ static uint64_t now_ns(void) {
 }
 
 enum ops_status ops_exec_run(struct ops_exec *exec, struct ops_diag *d) {
-  if (!exec->profile) {
+  if (!exec->profile && exec->timeline == NULL) {
     for (size_t s = 0; s < exec->n_steps; s++) {
       const struct ops_step *step = &exec->steps[s];
       enum ops_kresult r = step->bind.kernel->fn(&step->call);
@@ -272,16 +272,30 @@ enum ops_status ops_exec_run(struct ops_exec *exec, struct ops_diag *d) {
     }
     return OPS_OK;
   }
+  /* Where this run's step starts go, when a timeline is attached and has room. */
+  uint64_t *tl = NULL;
+  if (exec->timeline != NULL) {
+    if (exec->timeline_cap - exec->timeline_len > exec->n_steps) {
+      tl = exec->timeline + exec->timeline_len;
+    } else {
+      exec->timeline_skipped++;
+    }
+  }
   uint64_t t0 = now_ns();
   for (size_t s = 0; s < exec->n_steps; s++) {
     const struct ops_step *step = &exec->steps[s];
+    if (tl != NULL) tl[s] = t0;
     enum ops_kresult r = step->bind.kernel->fn(&step->call);
     uint64_t t1 = now_ns();
-    exec->step_ns[s] += t1 - t0;
+    if (exec->profile) exec->step_ns[s] += t1 - t0;
     t0 = t1;
     if (r != OPS_KRESULT_OK) return step_failed(exec, step, r, d);
   }
-  exec->profiled_runs++;
+  if (tl != NULL) {
+    tl[exec->n_steps] = t0;
+    exec->timeline_len += exec->n_steps + 1;
+  }
+  if (exec->profile) exec->profiled_runs++;
   return OPS_OK;
 }
 
@@ -289,6 +303,13 @@ void ops_exec_set_profiling(struct ops_exec *exec, bool on) {
   exec->profile = on;
   exec->profiled_runs = 0;
   memset(exec->step_ns, 0, exec->n_steps * sizeof *exec->step_ns);
+}
+
+void ops_exec_set_timeline(struct ops_exec *exec, uint64_t *buf, size_t cap) {
+  exec->timeline = buf;
+  exec->timeline_cap = buf != NULL ? cap : 0;
+  exec->timeline_len = 0;
+  exec->timeline_skipped = 0;
 }
 
 const void *ops_exec_tensor(const struct ops_exec *exec, int tensor) {

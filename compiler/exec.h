@@ -46,6 +46,11 @@ struct ops_exec {
   bool profile;           /* time each step (ops_exec_set_profiling) */
   uint64_t *step_ns;      /* owned; per step, nanoseconds summed over profiled runs */
   uint64_t profiled_runs; /* runs summed in step_ns */
+  /* The sampling profiler's timeline (ops_exec_set_timeline); all 0 when none is attached. */
+  uint64_t *timeline;        /* borrowed; timeline_cap entries, CLOCK_MONOTONIC nanoseconds */
+  size_t timeline_cap;       /* entries */
+  size_t timeline_len;       /* entries written, whole runs of n_steps + 1 */
+  uint64_t timeline_skipped; /* runs not recorded because the buffer was full */
 };
 
 /* Compiles `plan` (whose graph must outlive the result). Fails with OPS_ERR_UNSUPPORTED naming
@@ -64,6 +69,13 @@ enum ops_status ops_exec_run(struct ops_exec *exec, struct ops_diag *d);
 
 /* Turns per-step timing on or off and clears what was summed. Off, it costs one branch per run. */
 void ops_exec_set_profiling(struct ops_exec *exec, bool on);
+
+/* Attaches a caller-owned buffer of `cap` entries (NULL detaches) into which each later run
+ * writes n_steps + 1 CLOCK_MONOTONIC nanosecond times: the start of every step, then the end of
+ * the run, so a sample's time can be matched to the step running then (ops_sample_attribute).
+ * Runs that no longer fit are counted in timeline_skipped. Independent of per-step profiling;
+ * detached, it costs nothing beside the profiling branch. The buffer must outlive the runs. */
+void ops_exec_set_timeline(struct ops_exec *exec, uint64_t *buf, size_t cap);
 
 /* Bytes of tensor `tensor` after a run (borrowed), or NULL when the plan does not keep it. */
 const void *ops_exec_tensor(const struct ops_exec *exec, int tensor);

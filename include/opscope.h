@@ -117,6 +117,9 @@ OPSCOPE_API void opscope_model_free(opscope_model_t *model);
 /* Names of the built-in models, NULL-terminated; and a one-line description of one. */
 OPSCOPE_API const char *const *opscope_builtin_names(void);
 OPSCOPE_API const char *opscope_builtin_describe(const char *name);
+/* NULL-terminated names of the calibration microbenchmarks: built-in models of one op each
+ * ("micro-gemm", "micro-stream-l2", ...) that --calibrate times on every unit. */
+OPSCOPE_API const char *const *opscope_builtin_micro_names(void);
 
 /* Model facts. Strings are borrowed from the model. */
 OPSCOPE_API const char *opscope_model_name(const opscope_model_t *model);

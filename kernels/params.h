@@ -43,6 +43,10 @@ struct ops_pool_params {
   int64_t pads_end[OPS_KMAX_SPATIAL];   /* padding after each spatial dim, elements */
   bool count_include_pad;               /* AveragePool: divide by the taps inside the padded
                                            input, not only those inside the input */
+  bool storage_order_col;               /* MaxPool's Indices (output 1, when present): the
+                                           flat index of each max counts the spatial dims
+                                           column-major (storage_order 1), else row-major; N
+                                           and C always count row-major in front */
 };
 
 /* Gemm: Y = alpha * A' * B' + beta * C, A' = transA ? A^T : A, B' likewise. C, when present,
@@ -168,6 +172,18 @@ struct ops_lrn_params {
   float alpha;
   float beta;
   float bias;
+};
+
+/* QuantizeLinear and DequantizeLinear (kernels/scalar/quant.c): which scale and zero-point entry
+ * each element of X uses. X is viewed as [outer, len, inner] around `axis`; element (o, a, i)
+ * uses entry a / block, or with `blocked` entry (o * ceil(len / block) + a / block) * inner + i.
+ *   per tensor: axis 0, block = max(len, 1)  (every element uses entry 0)
+ *   per axis:   block 1                       (one entry per index of the axis)
+ *   blocked:    opset 21's block_size, blocked set (scale has X's rank). */
+struct ops_quant_params {
+  int axis;      /* non-negative, < rank (0 for a rank-0 X) */
+  int64_t block; /* indices of the axis sharing one entry, >= 1 */
+  bool blocked;
 };
 
 #endif /* OPSCOPE_KERNELS_PARAMS_H */

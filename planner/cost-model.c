@@ -1,6 +1,7 @@
 /* The roofline estimate and its defaults (planner/cost-model.h, docs/costs.md). */
 #include "planner/cost-model.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -123,4 +124,125 @@ double ops_cost_estimate_ms(const struct ops_cost_model *m, int unit,
   double memory_s = bw > 0 ? bytes / (bw * 1e9) : 0.0;
   double s = compute_s > memory_s ? compute_s : memory_s;
   return s * 1e3 + u->overhead_us * 1e-3;
+}
+
+/* ---- the calibration file ---- */
+
+/* One number of the model, by key: "scalar.gflops", "simd.gbs.L2", "threads.eff.conv",
+ * "scalar.overhead_us". NULL for an unknown key. */
+static double *field(struct ops_cost_model *m, const char *key) {
+  for (int u = OPSCOPE_UNIT_SCALAR; u < OPSCOPE_UNIT_ALL; u++) {
+    const char *name = opscope_unit_name(u);
+    size_t n = strlen(name);
+    if (strncmp(key, name, n) != 0 || key[n] != '.') continue;
+    const char *rest = key + n + 1;
+    struct ops_unit_peaks *p = &m->units[u];
+    if (strcmp(rest, "gflops") == 0) return &p->gflops;
+    if (strcmp(rest, "overhead_us") == 0) return &p->overhead_us;
+    for (int l = 0; l < OPS_MEM_LEVELS; l++) {
+      if (strncmp(rest, "gbs.", 4) == 0 && strcmp(rest + 4, level_names[l]) == 0) return &p->gbs[l];
+    }
+    for (int c = 0; c < OPS_CLASS_COUNT; c++) {
+      if (strncmp(rest, "eff.", 4) == 0 && strcmp(rest + 4, ops_op_class_name(c)) == 0) {
+        return &p->efficiency[c];
+      }
+    }
+  }
+  return NULL;
+}
+
+enum ops_status ops_cost_model_save(const struct ops_cost_model *m, const char *path,
+                                    const char *cpu, const char *isa, struct ops_diag *d) {
+  FILE *f = fopen(path, "w");
+  if (f == NULL) return ops_fail(d, OPS_ERR_IO, "%s: cannot write: %s", path, strerror(errno));
+  fprintf(f, "# opscope calibration (docs/costs.md): key value\n");
+  fprintf(f, "cpu %s\nisa %s\n", cpu, isa);
+  for (int u = OPSCOPE_UNIT_SCALAR; u < OPSCOPE_UNIT_ALL; u++) {
+    const struct ops_unit_peaks *p = &m->units[u];
+    const char *name = opscope_unit_name(u);
+    fprintf(f, "%s.gflops %.6g\n%s.overhead_us %.6g\n", name, p->gflops, name, p->overhead_us);
+    for (int l = 0; l < OPS_MEM_LEVELS; l++)
+      fprintf(f, "%s.gbs.%s %.6g\n", name, level_names[l], p->gbs[l]);
+    for (int c = 0; c < OPS_CLASS_COUNT; c++)
+      fprintf(f, "%s.eff.%s %.6g\n", name, ops_op_class_name(c), p->efficiency[c]);
+  }
+  if (fclose(f) != 0) return ops_fail(d, OPS_ERR_IO, "%s: write failed: %s", path, strerror(errno));
+  return OPS_OK;
+}
+
+enum ops_status ops_cost_model_load(struct ops_cost_model *m, const char *path,
+                                    struct ops_diag *d) {
+  FILE *f = fopen(path, "r");
+  if (f == NULL) return ops_fail(d, OPS_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
+  char line[256];
+  int lineno = 0;
+  enum ops_status st = OPS_OK;
+  while (fgets(line, sizeof line, f) != NULL) {
+    lineno++;
+    if (line[0] == '#' || line[0] == '\n') continue;
+    char key[128];
+    double value;
+    if (strncmp(line, "cpu ", 4) == 0 || strncmp(line, "isa ", 4) == 0) continue;
+    if (sscanf(line, "%127s %lf", key, &value) != 2) {
+      st = ops_fail(d, OPS_ERR_BAD_INPUT, "%s:%d: expected 'key value'", path, lineno);
+      break;
+    }
+    double *target = field(m, key);
+    if (target == NULL) {
+      st = ops_fail(d, OPS_ERR_BAD_INPUT, "%s:%d: unknown key '%s'", path, lineno, key);
+      break;
+    }
+    if (!(value > 0) || value > 1e9) {
+      st = ops_fail(d, OPS_ERR_BAD_INPUT, "%s:%d: %s must be a positive number", path, lineno, key);
+      break;
+    }
+    *target = value;
+  }
+  fclose(f);
+  if (st != OPS_OK) return st;
+  m->calibrated = true;
+  snprintf(m->source, sizeof m->source, "calibrated (%.230s)", path);
+  return OPS_OK;
+}
+
+static void sanitize(char *s) {
+  for (; *s; s++) {
+    char c = *s;
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '.' || c == '-';
+    if (!ok) *s = '_';
+  }
+}
+
+bool ops_cost_model_cache_path(char *buf, size_t len, const char *cpu, const char *isa) {
+  char key[192];
+  snprintf(key, sizeof key, "%s-%s", cpu, isa);
+  sanitize(key);
+  const char *xdg = getenv("XDG_CACHE_HOME");
+  const char *home = getenv("HOME");
+  int n;
+  if (xdg != NULL && xdg[0] == '/') {
+    n = snprintf(buf, len, "%s/opscope/calibration-%s.txt", xdg, key);
+  } else if (home != NULL && home[0] == '/') {
+    n = snprintf(buf, len, "%s/.cache/opscope/calibration-%s.txt", home, key);
+  } else {
+    return false;
+  }
+  return n > 0 && (size_t)n < len;
+}
+
+void ops_cost_model_current(struct ops_cost_model *m, const char *cpu, const char *isa) {
+  ops_cost_model_defaults(m);
+  char path[4096];
+  if (!ops_cost_model_cache_path(path, sizeof path, cpu, isa)) return;
+  struct ops_cost_model loaded = *m;
+  struct ops_diag d;
+  ops_diag_init(&d, NULL);
+  if (access(path, R_OK) != 0) return;
+  if (ops_cost_model_load(&loaded, path, &d) == OPS_OK) {
+    *m = loaded;
+  } else {
+    /* A damaged cache must not stop planning: say why the defaults are used instead. */
+    snprintf(m->source, sizeof m->source, "defaults (calibration unreadable: %.200s)", d.msg);
+  }
 }

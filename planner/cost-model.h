@@ -39,6 +39,23 @@ struct ops_cost_model {
 /* The defaults (docs/costs.md), with cache sizes from sysfs where it has them. */
 void ops_cost_model_defaults(struct ops_cost_model *m);
 
+/* Writes the model's peaks as "key value" lines (docs/costs.md), with `cpu` and `isa` recorded
+ * so a later load can tell whose they are. */
+enum ops_status ops_cost_model_save(const struct ops_cost_model *m, const char *path,
+                                    const char *cpu, const char *isa, struct ops_diag *d);
+/* Reads a file written by ops_cost_model_save over the defaults in *m (keys it lacks keep their
+ * default); sets calibrated and source. OPS_ERR_IO when it cannot be opened, OPS_ERR_BAD_INPUT
+ * naming the line when a line is malformed. */
+enum ops_status ops_cost_model_load(struct ops_cost_model *m, const char *path, struct ops_diag *d);
+/* The calibration cache file for this CPU model and ISA:
+ * $XDG_CACHE_HOME/opscope/calibration-<cpu>-<isa>.txt (else ~/.cache/...), with characters other
+ * than letters, digits, '.', '-' replaced by '_'. False when neither variable is set or the path
+ * does not fit. */
+bool ops_cost_model_cache_path(char *buf, size_t len, const char *cpu, const char *isa);
+/* The model plans use: the cached calibration for (cpu, isa) when there is one, else the
+ * defaults. */
+void ops_cost_model_current(struct ops_cost_model *m, const char *cpu, const char *isa);
+
 /* The memory level an op moving `bytes` is served from. */
 enum ops_mem_level ops_cost_mem_level(const struct ops_cost_model *m, double bytes);
 

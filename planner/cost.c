@@ -63,6 +63,9 @@ static const struct class_entry class_table[] = {
     {"Hardmax", OPS_CLASS_REDUCE, 2},
     {"TopK", OPS_CLASS_REDUCE, 4},
     {"CumSum", OPS_CLASS_REDUCE, 1},
+    /* Losses: NLL gathers one score per target; cross-entropy is a log-softmax first. */
+    {"NegativeLogLikelihoodLoss", OPS_CLASS_REDUCE, 1},
+    {"SoftmaxCrossEntropyLoss", OPS_CLASS_REDUCE, 4 + OPS_COST_TRANSCENDENTAL_FLOPS},
     /* Normalizations: per input element (mean, variance, scale, shift). */
     {"BatchNormalization", OPS_CLASS_NORM, 2},
     {"LayerNormalization", OPS_CLASS_NORM, 8},

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kernels/cpu.h"
 #include "src/size.h"
 
 static const char *const reason_codes[OPS_REASON_COUNT] = {
@@ -59,7 +60,8 @@ enum ops_status ops_plan_new_with_model(const struct ops_graph *g, int requested
   if (model != NULL) {
     plan->model = *model;
   } else {
-    ops_cost_model_defaults(&plan->model);
+    const struct ops_cpu *cpu = ops_cpu_get();
+    ops_cost_model_current(&plan->model, cpu->model, ops_cpu_isa_name());
   }
   plan->requested = requested;
   plan->n_nodes = g->n_nodes;

@@ -85,7 +85,8 @@ const char *ops_coverage_verdict(double pct);
  * model, and the compiler refuses it. Fails only on bad arguments or memory. */
 enum ops_status ops_plan_new(const struct ops_graph *g, int requested, struct ops_plan **out,
                              struct ops_diag *d);
-/* The same with the cost model's peaks given (NULL: the defaults). */
+/* The same with the cost model's peaks given (NULL: this CPU's cached calibration, else the
+ * defaults; ops_cost_model_current). */
 enum ops_status ops_plan_new_with_model(const struct ops_graph *g, int requested,
                                         const struct ops_cost_model *model, struct ops_plan **out,
                                         struct ops_diag *d);

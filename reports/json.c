@@ -8,7 +8,9 @@
 
 #include <json-c/json.h>
 
+#include "profiler/symbolize.h"
 #include "reports/report.h"
+#include "reports/sample-text.h"
 
 /* json-c takes ownership of values added to objects; a NULL value is written as null. */
 static void put(json_object *obj, const char *key, json_object *value) {
@@ -101,6 +103,79 @@ static json_object *node_cost_json(const struct ops_plan_node *pn) {
   }
   put(c, "estimated", est);
   return c;
+}
+
+static size_t sample_limit(size_t n, size_t top) {
+  return top == 0 || n < top ? n : top;
+}
+
+static json_object *u64(uint64_t v) {
+  return json_object_new_uint64(v);
+}
+
+struct json_object *ops_report_sample_json(const struct ops_sample_report *r, size_t top) {
+  json_object *o = json_object_new_object();
+  if (o == NULL) return NULL;
+  bool ok = r->state == OPS_COUNTER_OK;
+  put(o, "state", json_object_new_string(ops_counter_state_name(r->state)));
+  put(o, "reason", ok ? NULL : json_object_new_string(r->reason));
+  put(o, "event", ok && r->event ? json_object_new_string(r->event) : NULL);
+  put(o, "note", r->note[0] ? json_object_new_string(r->note) : NULL);
+  put(o, "frequency_hz",
+      ok && r->frequency_hz > 0 ? json_object_new_double(r->frequency_hz) : NULL);
+  put(o, "period", ok && r->period ? u64(r->period) : NULL);
+  put(o, "threads", ok ? u64(r->n_threads) : NULL);
+  put(o, "samples", ok ? u64(r->n_samples) : NULL);
+  put(o, "lost", ok ? u64(r->lost) : NULL);
+  put(o, "dropped", ok ? u64(r->dropped) : NULL);
+  put(o, "corrupt_reads", ok ? u64(r->malformed) : NULL);
+  put(o, "ring_full", ok ? u64(r->full) : NULL);
+  put(o, "no_line", ok ? u64(r->no_line) : NULL);
+  put(o, "no_symbol", ok ? u64(r->no_symbol) : NULL);
+  put(o, "outside_runs", ok && r->attributed ? u64(r->outside_runs) : NULL);
+  if (!ok) return o;
+  json_object *funcs = json_object_new_array();
+  for (size_t i = 0; i < sample_limit(r->n_funcs, top); i++) {
+    const struct ops_sample_func *fn = &r->funcs[i];
+    json_object *e = json_object_new_object();
+    put(e, "function", json_object_new_string(fn->function));
+    put(e, "module", json_object_new_string(fn->module));
+    put(e, "symbolized", json_object_new_string(ops_symbol_quality_name(fn->quality)));
+    put(e, "samples", u64(fn->count));
+    put(e, "share", json_object_new_double(fn->share));
+    json_object_array_add(funcs, e);
+  }
+  put(o, "functions", funcs);
+  json_object *lines = json_object_new_array();
+  for (size_t i = 0; i < sample_limit(r->n_lines, top); i++) {
+    const struct ops_sample_line *l = &r->lines[i];
+    json_object *e = json_object_new_object();
+    put(e, "file", json_object_new_string(l->file));
+    put(e, "line", json_object_new_int(l->line));
+    put(e, "function", json_object_new_string(l->function));
+    put(e, "module", json_object_new_string(l->module));
+    put(e, "samples", u64(l->count));
+    put(e, "share", json_object_new_double(l->share));
+    json_object_array_add(lines, e);
+  }
+  put(o, "lines", lines);
+  json_object *ops = NULL;
+  if (r->attributed) {
+    ops = json_object_new_array();
+    for (size_t i = 0; i < sample_limit(r->n_ops, top); i++) {
+      const struct ops_sample_op *op = &r->ops[i];
+      json_object *e = json_object_new_object();
+      put(e, "step", u64(op->step));
+      put(e, "node", json_object_new_string(op->name));
+      put(e, "op", json_object_new_string(op->op_type));
+      put(e, "kernel", json_object_new_string(op->kernel));
+      put(e, "samples", u64(op->count));
+      put(e, "share", json_object_new_double(op->share));
+      json_object_array_add(ops, e);
+    }
+  }
+  put(o, "ops", ops);
+  return o;
 }
 
 static json_object *costs_json(const struct ops_report *r) {
@@ -460,6 +535,7 @@ enum ops_status ops_report_json_write(const char *path, const struct ops_report 
   if (r->compare != NULL) put(root, "compare", compare_json(r->compare));
   if (r->costs && r->plan != NULL) put(root, "costs", costs_json(r));
   if (r->validation != NULL) put(root, "validation", validation_json(r));
+  if (r->sampling != NULL) put(root, "sampling", ops_report_sample_json(r->sampling, r->costs_top));
 
   enum ops_status status = OPS_OK;
   const char *text = json_object_to_json_string_ext(

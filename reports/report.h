@@ -14,6 +14,7 @@
 #include "profiler/metrics.h"
 #include "profiler/pmu.h"
 #include "profiler/compare.h"
+#include "profiler/sample.h"
 #include "src/diag.h"
 #include "src/graph.h"
 
@@ -108,6 +109,7 @@ struct ops_report {
   bool costs;                               /* --costs: the costs section is wanted */
   size_t costs_top;                         /* --top N */
   const struct ops_report_validation *validation; /* NULL without --validate */
+  const struct ops_sample_report *sampling;       /* NULL without --sample */
   struct ops_report_timing timing;
 };
 

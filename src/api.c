@@ -56,6 +56,10 @@ const char *const *opscope_builtin_names(void) {
   return ops_builtin_names();
 }
 
+const char *const *opscope_builtin_micro_names(void) {
+  return ops_builtin_micro_names();
+}
+
 const char *opscope_builtin_describe(const char *name) {
   return ops_builtin_describe(name);
 }

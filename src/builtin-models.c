@@ -491,6 +491,92 @@ static void build_transformer_tiny(struct builder *b) {
   output(b, y);
 }
 
+/* ---- calibration microbenchmarks: one op each, sized to run for milliseconds ---- */
+/* `opscope --calibrate` times these on every unit to measure what each op class and memory
+ * level reaches; users can benchmark them like any model. */
+
+static struct act depthwise(struct builder *b, const char *name, struct act x, int64_t k) {
+  char wname[NAME_MAX_LEN], bname[NAME_MAX_LEN];
+  float bound = kaiming_bound(k * k);
+  int w = weight(b, join(b, wname, name, ".W"), 4, (int64_t[]){x.features, 1, k, k}, -bound, bound);
+  int bias_t = bias(b, join(b, bname, name, ".B"), x.features);
+  int64_t p = k / 2;
+  struct ops_attr attrs[] = {
+      attr_ints(b, "kernel_shape", 2, (int64_t[]){k, k}),
+      attr_ints(b, "pads", 4, (int64_t[]){p, p, p, p}),
+      attr_int(b, "group", x.features),
+  };
+  return (struct act){node(b, name, "Conv", 3, (int[]){x.t, w, bias_t}, 3, attrs), x.features};
+}
+
+static void build_micro_conv3x3(struct builder *b) {
+  struct act x = input(b, "x", 4, (int64_t[]){1, 16, 28, 28}, 16);
+  output(b, conv(b, "conv", x, 16, 3, 1, 1, true));
+}
+
+static void build_micro_conv1x1(struct builder *b) {
+  struct act x = input(b, "x", 4, (int64_t[]){1, 64, 14, 14}, 64);
+  output(b, conv(b, "conv", x, 64, 1, 1, 0, true));
+}
+
+static void build_micro_dwconv3x3(struct builder *b) {
+  struct act x = input(b, "x", 4, (int64_t[]){1, 64, 28, 28}, 64);
+  output(b, depthwise(b, "dwconv", x, 3));
+}
+
+static void build_micro_gemm(struct builder *b) {
+  struct act x = input(b, "x", 2, (int64_t[]){64, 256}, 256);
+  output(b, gemm(b, "gemm", x, 256, false));
+}
+
+static void build_micro_add(struct builder *b) {
+  struct act x = input(b, "x", 2, (int64_t[]){1, 65536}, 65536);
+  struct act y = {weight(b, "y", 2, (int64_t[]){1, 65536}, -1.0f, 1.0f), 65536};
+  output(b, binary(b, "add", "Add", x, y));
+}
+
+static void build_micro_sigmoid(struct builder *b) {
+  struct act x = input(b, "x", 2, (int64_t[]){1, 65536}, 65536);
+  output(b, unary(b, "sigmoid", "Sigmoid", x));
+}
+
+static void build_micro_maxpool(struct builder *b) {
+  struct act x = input(b, "x", 4, (int64_t[]){1, 32, 56, 56}, 32);
+  output(b, max_pool(b, "pool", x, 3, 2));
+}
+
+static void build_micro_reduce(struct builder *b) {
+  struct act x = input(b, "x", 2, (int64_t[]){64, 4096}, 4096);
+  output(b, reduce_mean_last(b, "mean", x));
+}
+
+static void build_micro_batchnorm(struct builder *b) {
+  struct act x = input(b, "x", 4, (int64_t[]){1, 32, 56, 56}, 32);
+  output(b, batch_norm(b, "bn", x));
+}
+
+/* Relu over n floats reads and writes 8n bytes: a stand-in for streaming from one level. */
+static void build_micro_stream(struct builder *b, int64_t n) {
+  struct act x = input(b, "x", 2, (int64_t[]){1, n}, n);
+  output(b, relu(b, "relu", x));
+}
+
+static void build_micro_stream_l1(struct builder *b) {
+  build_micro_stream(b, 2048); /* 16 KiB */
+}
+
+static void build_micro_stream_l2(struct builder *b) {
+  build_micro_stream(b, 32768); /* 256 KiB */
+}
+
+static void build_micro_stream_l3(struct builder *b) {
+  build_micro_stream(b, 524288); /* 4 MiB */
+}
+
+static void build_micro_stream_dram(struct builder *b) {
+  build_micro_stream(b, 8388608); /* 64 MiB */
+}
+
 struct builtin_model {
   const char *name;
   const char *description; /* layers, input shape, node and parameter counts */
@@ -518,18 +604,60 @@ static const struct builtin_model models[] = {
 
 #define N_MODELS (sizeof models / sizeof models[0])
 
+static const struct builtin_model micro_models[] = {
+    {"micro-conv3x3", "calibration: Conv 3x3 16->16 on [1, 16, 28, 28], pad 1; 7.3 MFLOP", 1,
+     build_micro_conv3x3},
+    {"micro-conv1x1", "calibration: Conv 1x1 64->64 on [1, 64, 14, 14]; 1.6 MFLOP", 2,
+     build_micro_conv1x1},
+    {"micro-dwconv3x3", "calibration: depthwise Conv 3x3 on [1, 64, 28, 28]; 0.95 MFLOP", 3,
+     build_micro_dwconv3x3},
+    {"micro-gemm", "calibration: Gemm [64, 256] x [256, 256]^T + bias; 8.4 MFLOP", 4,
+     build_micro_gemm},
+    {"micro-add", "calibration: Add of two [1, 65536] tensors", 5, build_micro_add},
+    {"micro-sigmoid", "calibration: Sigmoid on [1, 65536]", 6, build_micro_sigmoid},
+    {"micro-maxpool", "calibration: MaxPool 3x3 stride 2 on [1, 32, 56, 56]", 7,
+     build_micro_maxpool},
+    {"micro-reduce", "calibration: ReduceMean over the last axis of [64, 4096]", 8,
+     build_micro_reduce},
+    {"micro-batchnorm", "calibration: BatchNormalization on [1, 32, 56, 56]", 9,
+     build_micro_batchnorm},
+    {"micro-stream-l1", "calibration: Relu streaming 16 KiB (L1)", 10, build_micro_stream_l1},
+    {"micro-stream-l2", "calibration: Relu streaming 256 KiB (L2)", 11, build_micro_stream_l2},
+    {"micro-stream-l3", "calibration: Relu streaming 4 MiB (L3)", 12, build_micro_stream_l3},
+    {"micro-stream-dram", "calibration: Relu streaming 64 MiB (DRAM)", 13, build_micro_stream_dram},
+};
+
+#define N_MICRO (sizeof micro_models / sizeof micro_models[0])
+
 static const char *const model_names[] = {"mnist", "mlp", "resnet-tiny", "transformer-tiny", NULL};
 static_assert(sizeof model_names / sizeof model_names[0] == N_MODELS + 1,
               "model_names must list every model of `models`, in order");
 
+static const char *const micro_names[] = {"micro-conv3x3",     "micro-conv1x1",
+                                          "micro-dwconv3x3",   "micro-gemm",
+                                          "micro-add",         "micro-sigmoid",
+                                          "micro-maxpool",     "micro-reduce",
+                                          "micro-batchnorm",   "micro-stream-l1",
+                                          "micro-stream-l2",   "micro-stream-l3",
+                                          "micro-stream-dram", NULL};
+static_assert(sizeof micro_names / sizeof micro_names[0] == N_MICRO + 1,
+              "micro_names must list every model of `micro_models`, in order");
+
 const char *const *ops_builtin_names(void) {
   return model_names;
+}
+
+const char *const *ops_builtin_micro_names(void) {
+  return micro_names;
 }
 
 static const struct builtin_model *find_model(const char *name) {
   if (strncmp(name, BUILTIN_PREFIX, strlen(BUILTIN_PREFIX)) == 0) name += strlen(BUILTIN_PREFIX);
   for (size_t i = 0; i < N_MODELS; i++) {
     if (strcmp(models[i].name, name) == 0) return &models[i];
+  }
+  for (size_t i = 0; i < N_MICRO; i++) {
+    if (strcmp(micro_models[i].name, name) == 0) return &micro_models[i];
   }
   return NULL;
 }

@@ -28,6 +28,10 @@ void ops_cli_print_help(void) {
       "                         mean, median, min, max, stddev, p90, p99 and the stage times\n"
       "      --profile UNIT     the benchmark, then as many runs again timing every op: time per\n"
       "                         op type and unit, the slowest ops, and the timing's own cost\n"
+      "      --sample [UNIT]    sample the benchmark runs with perf_event_open (cycles where the\n"
+      "                         CPU exposes them, else cpu-clock), name hot functions and source\n"
+      "                         lines (libdwfl) and the ops they ran in; the same runs are timed\n"
+      "                         per op and the top three ops of each are set side by side\n"
       "  -B, --benchmark-all    benchmark scalar, simd, threads and all, interleaved round by\n"
       "                         round so drift hits every unit alike; a table with status and\n"
       "                         speed-up over scalar, then the fastest unit\n"
@@ -41,12 +45,18 @@ void ops_cli_print_help(void) {
       "      --validate UNIT    with --costs: run UNIT with per-op timing and set estimates\n"
       "                         against measurements (Spearman rank correlation, whole-model\n"
       "                         ratio)\n"
+      "      --calibrate        time the calibration microbenchmarks (builtin:micro-*) on every\n"
+      "                         unit and cache the measured peaks for this CPU and ISA in\n"
+      "                         $XDG_CACHE_HOME/opscope/, where every later plan finds them\n"
+      "                         (a few seconds; -w, -n, --min-time apply); needs no model\n"
       "  --list-builtins        list the built-in models\n"
       "\n"
       "Options:\n"
       "  -m, --model MODEL      the model to load\n"
       "  -u, --unit UNIT        requested unit: scalar, simd, threads or all (default scalar);\n"
       "                         ops the unit cannot run fall back threads -> simd -> scalar\n"
+      "      --isa NAME         cap the instruction sets SIMD kernels may use: scalar, sse4.2,\n"
+      "                         avx2, avx512f (also OPSCOPE_ISA); refused when the CPU lacks it\n"
       "  -o, --output FILE      also write a JSON report (docs/report.md)\n"
       "      --rtol X           relative tolerance of --verify, -c, -t (default 1e-3)\n"
       "      --atol X           absolute tolerance of --verify, -c, -t (default 1e-5)\n"
@@ -165,7 +175,10 @@ enum {
   OPT_INPUT,
   OPT_COSTS,
   OPT_TOP,
-  OPT_VALIDATE
+  OPT_VALIDATE,
+  OPT_CALIBRATE,
+  OPT_SAMPLE,
+  OPT_ISA
 };
 
 static bool parse_unit(const char *flag, const char *text, int *out) {
@@ -204,6 +217,9 @@ bool ops_cli_parse(int argc, char **argv, struct ops_cli_options *o) {
       {"costs", no_argument, NULL, OPT_COSTS},
       {"top", required_argument, NULL, OPT_TOP},
       {"validate", required_argument, NULL, OPT_VALIDATE},
+      {"calibrate", no_argument, NULL, OPT_CALIBRATE},
+      {"sample", optional_argument, NULL, OPT_SAMPLE},
+      {"isa", required_argument, NULL, OPT_ISA},
       {"benchmark-all", no_argument, NULL, 'B'},
       {"compare", no_argument, NULL, 'c'},
       {"test", required_argument, NULL, 't'},
@@ -237,6 +253,22 @@ bool ops_cli_parse(int argc, char **argv, struct ops_cli_options *o) {
         break;
       case 't':
         if (!parse_unit("-t", optarg, &o->test_unit)) return false;
+        break;
+      case OPT_SAMPLE:
+        o->sample = true;
+        /* --sample UNIT as well as --sample=UNIT: a following word that names a unit is its
+         * value; anything else is left for the other options. */
+        if (optarg != NULL) {
+          if (!parse_unit("--sample", optarg, &o->unit)) return false;
+        } else if (optind < argc && opscope_unit_parse(argv[optind]) >= 0) {
+          o->unit = opscope_unit_parse(argv[optind++]);
+        }
+        break;
+      case OPT_ISA:
+        o->isa = optarg;
+        break;
+      case OPT_CALIBRATE:
+        o->calibrate = true;
         break;
       case OPT_COSTS:
         o->costs = true;
@@ -340,7 +372,7 @@ bool ops_cli_parse(int argc, char **argv, struct ops_cli_options *o) {
             argv[optind]);
     return false;
   }
-  if (!o->help && !o->version && !o->list_builtins && o->model == NULL) {
+  if (!o->help && !o->version && !o->list_builtins && !o->calibrate && o->model == NULL) {
     fprintf(stderr, "opscope: no model given: use -m MODEL (see --help)\n");
     return false;
   }
@@ -368,8 +400,14 @@ bool ops_cli_parse(int argc, char **argv, struct ops_cli_options *o) {
     fprintf(stderr, "opscope: -n 0 needs --min-time: a benchmark needs at least one timed run\n");
     return false;
   }
+  if (o->sample && (o->benchmark || o->validate)) {
+    fprintf(stderr,
+            "opscope: --sample runs its own timed runs; use it without -b, --profile or "
+            "--validate\n");
+    return false;
+  }
   if (!o->verify_dir && !o->export_ir && !o->benchmark && !o->benchmark_all && !o->compare &&
-      o->test_unit < 0 && !o->costs) {
+      o->test_unit < 0 && !o->costs && !o->sample) {
     o->analyze = true;
   }
   return true;

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "kernels/cpu.h"
 #include "profiler/clock.h"
 #include "src/api-impl.h"
 #include "src/cli.h"
@@ -18,6 +19,10 @@ static double ms_since(uint64_t t0) {
 
 static int list_builtins(void) {
   for (const char *const *name = opscope_builtin_names(); *name != NULL; name++) {
+    printf("builtin:%-18s %s\n", *name, opscope_builtin_describe(*name));
+  }
+  printf("\nCalibration microbenchmarks (one op each; --calibrate times them on every unit):\n");
+  for (const char *const *name = opscope_builtin_micro_names(); *name != NULL; name++) {
     printf("builtin:%-18s %s\n", *name, opscope_builtin_describe(*name));
   }
   return OPS_EXIT_OK;
@@ -72,8 +77,31 @@ static int worst(int a, int b) {
   return rank[b] > rank[a] ? b : a;
 }
 
+/* --isa and OPSCOPE_ISA: the cap must be set before any kernel is chosen. */
+static int apply_isa(const struct ops_cli_options *o) {
+  if (o->isa != NULL) {
+    char msg[512];
+    enum ops_status st = ops_cpu_set_isa_cap(o->isa, msg, sizeof msg);
+    if (st != OPS_OK) {
+      char full[600];
+      snprintf(full, sizeof full, "--isa: %s", msg);
+      return ops_cli_fail((int)st, full);
+    }
+  }
+  const struct ops_cpu *cpu = ops_cpu_get();
+  if (cpu->env_note[0] != '\0') fprintf(stderr, "opscope: %s\n", cpu->env_note);
+  return OPS_EXIT_OK;
+}
+
 static int run(struct ops_cli_session *s) {
   const struct ops_cli_options *o = s->opts;
+  int isa_rc = apply_isa(o);
+  if (isa_rc != OPS_EXIT_OK) return isa_rc;
+  if (o->calibrate) {
+    /* First, so that a model given too is planned with the new calibration. */
+    int rc = ops_cli_calibrate(s);
+    if (rc != OPS_EXIT_OK || o->model == NULL) return rc;
+  }
   int rc = load(s);
   if (rc == OPS_EXIT_OK) rc = apply_input_shapes(s);
   if (rc == OPS_EXIT_OK && o->verify_dir) rc = ops_cli_verify_prepare(s);
@@ -86,10 +114,12 @@ static int run(struct ops_cli_session *s) {
     if (!o->quiet) printf("Wrote %s and its weights\n", o->export_ir);
   }
   bool multi_unit = o->benchmark_all || o->compare || o->test_unit >= 0;
-  if (!o->analyze && !o->verify_dir && !o->benchmark && !multi_unit && !o->costs) return rc;
+  if (!o->analyze && !o->verify_dir && !o->benchmark && !multi_unit && !o->costs && !o->sample) {
+    return rc;
+  }
   rc = plan_and_compile(s);
   if (rc != OPS_EXIT_OK) return rc;
-  if (o->benchmark || multi_unit || o->validate) {
+  if (o->benchmark || multi_unit || o->validate || o->sample) {
     rc = ops_cli_inputs_build(s);
     if (rc != OPS_EXIT_OK) return rc;
   }
@@ -123,6 +153,15 @@ static int run(struct ops_cli_session *s) {
       return worst(rc, ops_cli_fail(st != OPSCOPE_OK ? st : OPSCOPE_ERR_INTERNAL, err));
     }
     rc = worst(rc, ops_cli_costs(s));
+  }
+  if (o->sample && rc != OPS_EXIT_BAD_INPUT) {
+    if (o->analyze || o->verify_dir || o->costs) printf("\n");
+    if (s->exec == NULL) {
+      char err[1024];
+      int st = opscope_exec_new(s->plan, &s->exec, err, sizeof err);
+      return worst(rc, ops_cli_fail(st != OPSCOPE_OK ? st : OPSCOPE_ERR_INTERNAL, err));
+    }
+    rc = worst(rc, ops_cli_sample(s));
   }
   if ((o->compare || o->test_unit >= 0) && rc != OPS_EXIT_BAD_INPUT) {
     if (o->analyze || o->verify_dir || o->benchmark) printf("\n");
@@ -158,6 +197,7 @@ int main(int argc, char **argv) {
     printf("opscope %s\n", OPSCOPE_VERSION_STRING);
   } else if (opts.list_builtins) {
     rc = list_builtins();
+
   } else {
     struct ops_cli_session *s = calloc(1, sizeof *s);
     if (s == NULL) {
@@ -165,11 +205,13 @@ int main(int argc, char **argv) {
     } else {
       s->opts = &opts;
       s->report.command_line = opts.command_line;
+      s->report.costs_top = (size_t)opts.top;
       s->report.timing = (struct ops_report_timing){-1, -1, -1, -1};
       rc = run(s);
       ops_cli_verify_done(s);
       ops_cli_inputs_done(s);
       ops_cli_costs_done(s);
+      ops_cli_sample_done(s);
       ops_cli_units_done(s);
       ops_bench_result_done(&s->bench_result);
       for (size_t i = 0; i < sizeof s->unit_results / sizeof s->unit_results[0]; i++)

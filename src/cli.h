@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "opscope.h"
+#include "profiler/sample.h"
 #include "reports/report.h"
 
 /* Exit codes (DESIGN.md). */
@@ -43,6 +44,9 @@ struct ops_cli_options {
   bool costs;               /* --costs */
   int top;                  /* --top N (default 10) */
   bool validate;            /* --validate UNIT (the unit goes to `unit`) */
+  bool calibrate;           /* --calibrate */
+  bool sample;              /* --sample [UNIT] (the unit goes to `unit`) */
+  const char *isa;          /* --isa NAME: cap the instruction sets kernels may use */
   int warmup;               /* -w N */
   int iterations;           /* -n N */
   double min_time_s;        /* --min-time S */
@@ -124,6 +128,8 @@ struct ops_cli_session {
   struct ops_report_compare_check compare_checks[4 * OPS_CLI_MAX_TENSORS];
   const char *compare_errors[4];
   int compare_units[4];
+  struct ops_sampler sampler;
+  struct ops_sample_report sample_report;
   struct ops_report_validation validation;
   int *validation_nodes; /* owned, validation.n entries each */
   double *validation_est, *validation_meas;
@@ -142,6 +148,13 @@ int ops_cli_benchmark(struct ops_cli_session *s);
 int ops_cli_benchmark_all(struct ops_cli_session *s);
 /* --compare (every unit) or --test UNIT: outputs against scalar's on the same input. */
 int ops_cli_compare(struct ops_cli_session *s);
+
+/* --sample: sampled and per-op timed runs, hot functions, lines and ops. */
+int ops_cli_sample(struct ops_cli_session *s);
+void ops_cli_sample_done(struct ops_cli_session *s);
+
+/* --calibrate: measure the units and cache the peaks for this CPU and ISA. */
+int ops_cli_calibrate(struct ops_cli_session *s);
 
 /* --costs, with --validate: per-op timing against the estimates. */
 int ops_cli_costs(struct ops_cli_session *s);

@@ -39,5 +39,7 @@ enum ops_status ops_load_builtin(const char *name, struct ops_graph **out, struc
  * unknown). */
 const char *const *ops_builtin_names(void);
 const char *ops_builtin_describe(const char *name);
+/* NULL-terminated names of the calibration microbenchmarks (one op each, "micro-*"). */
+const char *const *ops_builtin_micro_names(void);
 
 #endif /* OPSCOPE_SRC_LOAD_H */

@@ -3,8 +3,8 @@
  * Min and Max. Exporters put them between Shape and Reshape (Where(Equal(shape, -1), ones, shape)
  * resolves a -1, ReduceProd of a Shape counts elements).
  *
- * Range and ConstantOfShape have no kernels, so they stay OPS_OP_UNKNOWN nodes; Equal, Where,
- * Min, Max (shape-infer-ops.c) and ReduceProd (shape-infer-reduce.c) are listed ops whose
+ * Equal, Where, Min, Max (shape-infer-ops.c), ReduceProd (shape-infer-reduce.c), Range and
+ * ConstantOfShape (shape-infer-shape-ops.c) are listed ops whose
  * inference sets their dtype and shape first and then calls ops_shape_infer_unlisted for the
  * value. When every input's value
  * is known and the output is a small integer tensor, the output gets its dtype, shape and value

@@ -188,6 +188,45 @@ enum ops_status ops_shape_infer_unsqueeze(struct ops_infer *c);
 enum ops_status ops_shape_infer_slice(struct ops_infer *c);
 enum ops_status ops_shape_infer_identity(struct ops_infer *c);
 
+/* shape-infer-index.c: GatherElements, GatherND, Scatter, ScatterElements, ScatterND */
+enum ops_status ops_shape_infer_index(struct ops_infer *c);
+/* shape-infer-loss.c: NegativeLogLikelihoodLoss, SoftmaxCrossEntropyLoss */
+enum ops_status ops_shape_infer_loss(struct ops_infer *c);
+
+/* shape-infer-convtranspose.c, shape-infer-pool-ext.c, shape-infer-topk.c, shape-infer-einsum.c */
+enum ops_status ops_shape_infer_conv_transpose(struct ops_infer *c);
+enum ops_status ops_shape_infer_max_unpool(struct ops_infer *c);
+enum ops_status ops_shape_infer_top_k(struct ops_infer *c);
+enum ops_status ops_shape_infer_einsum(struct ops_infer *c);
+
+/* shape-infer-resize.c: Resize and Upsample; DepthToSpace and SpaceToDepth */
+enum ops_status ops_shape_infer_resize(struct ops_infer *c);
+enum ops_status ops_shape_infer_depth_space(struct ops_infer *c);
+
+/* shape-infer-shape-ops.c: Pad, Tile, Expand, Split, Compress, ConstantOfShape, Range, EyeLike,
+ * Trilu, CumSum, OneHot, CastLike */
+enum ops_status ops_shape_infer_pad(struct ops_infer *c);
+enum ops_status ops_shape_infer_tile(struct ops_infer *c);
+enum ops_status ops_shape_infer_expand(struct ops_infer *c);
+enum ops_status ops_shape_infer_split(struct ops_infer *c);
+enum ops_status ops_shape_infer_compress(struct ops_infer *c);
+enum ops_status ops_shape_infer_constant_of_shape(struct ops_infer *c);
+enum ops_status ops_shape_infer_range(struct ops_infer *c);
+enum ops_status ops_shape_infer_eye_like(struct ops_infer *c);
+enum ops_status ops_shape_infer_trilu(struct ops_infer *c);
+enum ops_status ops_shape_infer_cumsum(struct ops_infer *c);
+enum ops_status ops_shape_infer_one_hot(struct ops_infer *c);
+enum ops_status ops_shape_infer_cast_like(struct ops_infer *c);
+
+/* shape-infer-quant.c: QuantizeLinear, DequantizeLinear, DynamicQuantizeLinear, MatMulInteger,
+ * QLinearMatMul, ConvInteger, QLinearConv */
+enum ops_status ops_shape_infer_quant(struct ops_infer *c);
+/* Conv's output shape (shape-infer-ops.c) for data `x`, weight `w` and optional bias `b` at any
+ * input slots, from the node's window attributes; dtypes are the caller's to check. */
+enum ops_status ops_shape_conv_out(const struct ops_infer *c, const struct ops_tensor *x,
+                                   const struct ops_tensor *w, const struct ops_tensor *b,
+                                   struct ops_shape *result);
+
 /* shape-infer-fold.c */
 /* Ops that exporters use for shape arithmetic (Equal, Where, Range, ConstantOfShape, ReduceProd,
  * Min, Max): their outputs are set only when the whole value can be computed, so the compiler

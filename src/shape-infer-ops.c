@@ -447,7 +447,17 @@ enum ops_status ops_shape_infer_conv(struct ops_infer *c) {
   if (st == OPS_OK) st = ops_shape_check_same_dtype(c, 0, 1);
   if (st == OPS_OK) st = ops_shape_check_same_dtype(c, 0, 2);
   if (st != OPS_OK) return st;
-  const struct ops_tensor *x = ops_shape_in(c, 0), *w = ops_shape_in(c, 1), *b = ops_shape_in(c, 2);
+  const struct ops_tensor *x = ops_shape_in(c, 0);
+  struct ops_shape out;
+  st = ops_shape_conv_out(c, x, ops_shape_in(c, 1), ops_shape_in(c, 2), &out);
+  if (st != OPS_OK) return st;
+  return ops_shape_set(c, 0, x->dtype, &out);
+}
+
+enum ops_status ops_shape_conv_out(const struct ops_infer *c, const struct ops_tensor *x,
+                                   const struct ops_tensor *w, const struct ops_tensor *b,
+                                   struct ops_shape *result) {
+  enum ops_status st;
   const struct ops_shape *xs = &x->shape, *ws = &w->shape;
   if (ws->rank >= 0 && ws->rank < 3) {
     return ops_shape_fail(c, "weight '%s' has rank %d, expected at least 3 (M, C/group, k...)",
@@ -457,7 +467,10 @@ enum ops_status ops_shape_infer_conv(struct ops_infer *c) {
     return image_rank_error(c, 0, xs->rank, ws->rank);
   }
   int rank = xs->rank >= 0 ? xs->rank : ws->rank;
-  if (rank < 0) return ops_shape_set(c, 0, x->dtype, xs);
+  if (rank < 0) {
+    *result = *xs;
+    return OPS_OK;
+  }
   struct window win;
   st = window_read(c, rank - 2, false, &win);
   if (st != OPS_OK) return st;
@@ -502,7 +515,8 @@ enum ops_status ops_shape_infer_conv(struct ops_infer *c) {
     st = window_out(c, &win, j, xs->rank >= 0 ? xs->dims[j + 2] : -1, &out.dims[j + 2]);
     if (st != OPS_OK) return st;
   }
-  return ops_shape_set(c, 0, x->dtype, &out);
+  *result = out;
+  return OPS_OK;
 }
 
 enum ops_status ops_shape_infer_pool(struct ops_infer *c) {

@@ -526,7 +526,16 @@ static enum ops_status infer_node(struct ops_infer *c) {
     case OPS_OP_MAX_POOL:
       return ops_shape_infer_pool(c);
     case OPS_OP_GLOBAL_AVERAGE_POOL:
+    case OPS_OP_GLOBAL_MAX_POOL:
       return ops_shape_infer_global_pool(c);
+    case OPS_OP_CONV_TRANSPOSE:
+      return ops_shape_infer_conv_transpose(c);
+    case OPS_OP_MAX_UNPOOL:
+      return ops_shape_infer_max_unpool(c);
+    case OPS_OP_TOP_K:
+      return ops_shape_infer_top_k(c);
+    case OPS_OP_EINSUM:
+      return ops_shape_infer_einsum(c);
     case OPS_OP_BATCH_NORMALIZATION:
       return ops_shape_infer_batch_norm(c);
     case OPS_OP_GEMM:
@@ -573,6 +582,15 @@ static enum ops_status infer_node(struct ops_infer *c) {
       return ops_shape_infer_size(c);
     case OPS_OP_GATHER:
       return ops_shape_infer_gather(c);
+    case OPS_OP_GATHER_ELEMENTS:
+    case OPS_OP_GATHER_ND:
+    case OPS_OP_SCATTER:
+    case OPS_OP_SCATTER_ELEMENTS:
+    case OPS_OP_SCATTER_ND:
+      return ops_shape_infer_index(c);
+    case OPS_OP_NEGATIVE_LOG_LIKELIHOOD_LOSS:
+    case OPS_OP_SOFTMAX_CROSS_ENTROPY_LOSS:
+      return ops_shape_infer_loss(c);
     case OPS_OP_CONCAT:
       return ops_shape_infer_concat(c);
     case OPS_OP_RESHAPE:
@@ -585,6 +603,44 @@ static enum ops_status infer_node(struct ops_infer *c) {
       return ops_shape_infer_slice(c);
     case OPS_OP_IDENTITY:
       return ops_shape_infer_identity(c);
+    case OPS_OP_RESIZE:
+    case OPS_OP_UPSAMPLE:
+      return ops_shape_infer_resize(c);
+    case OPS_OP_DEPTH_TO_SPACE:
+    case OPS_OP_SPACE_TO_DEPTH:
+      return ops_shape_infer_depth_space(c);
+    case OPS_OP_PAD:
+      return ops_shape_infer_pad(c);
+    case OPS_OP_TILE:
+      return ops_shape_infer_tile(c);
+    case OPS_OP_EXPAND:
+      return ops_shape_infer_expand(c);
+    case OPS_OP_SPLIT:
+      return ops_shape_infer_split(c);
+    case OPS_OP_COMPRESS:
+      return ops_shape_infer_compress(c);
+    case OPS_OP_CONSTANT_OF_SHAPE:
+      return ops_shape_infer_constant_of_shape(c);
+    case OPS_OP_RANGE:
+      return ops_shape_infer_range(c);
+    case OPS_OP_EYE_LIKE:
+      return ops_shape_infer_eye_like(c);
+    case OPS_OP_TRILU:
+      return ops_shape_infer_trilu(c);
+    case OPS_OP_CUM_SUM:
+      return ops_shape_infer_cumsum(c);
+    case OPS_OP_ONE_HOT:
+      return ops_shape_infer_one_hot(c);
+    case OPS_OP_CAST_LIKE:
+      return ops_shape_infer_cast_like(c);
+    case OPS_OP_QUANTIZE_LINEAR:
+    case OPS_OP_DEQUANTIZE_LINEAR:
+    case OPS_OP_DYNAMIC_QUANTIZE_LINEAR:
+    case OPS_OP_MATMUL_INTEGER:
+    case OPS_OP_QLINEAR_MATMUL:
+    case OPS_OP_CONV_INTEGER:
+    case OPS_OP_QLINEAR_CONV:
+      return ops_shape_infer_quant(c);
     case OPS_OP_UNKNOWN:
     case OPS_OP_COUNT:
       break;

@@ -16,6 +16,7 @@ static const struct value_slots value_slots[] = {
     {"CumSum", 1u << 1},
     {"Dropout", 1u << 1 | 1u << 2},
     {"Expand", 1u << 1},
+    {"MaxUnpool", 1u << 2},
     {"OneHot", 1u << 1},
     {"Pad", 1u << 1 | 1u << 3},
     {"Range", 1u << 0 | 1u << 1 | 1u << 2},

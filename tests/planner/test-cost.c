@@ -1,6 +1,8 @@
 /* planner/cost.c and planner/cost-model.c: operation and byte counts, the roofline estimate,
  * and cost-based placement for `all`. */
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "test-util.h"
@@ -143,12 +145,55 @@ static void test_all_takes_cheapest_supported(void **state) {
   ops_graph_free(g);
 }
 
+/* The calibration file: what is saved loads back; a malformed line is refused with its number;
+ * the cache path is keyed by CPU and ISA and holds no odd characters. */
+static void test_calibration_file(void **state) {
+  (void)state;
+  struct ops_cost_model a, b;
+  ops_cost_model_defaults(&a);
+  a.units[OPSCOPE_UNIT_SCALAR].gflops = 1.25;
+  a.units[OPSCOPE_UNIT_SIMD].gbs[OPS_MEM_L2] = 77.5;
+  a.units[OPSCOPE_UNIT_THREADS].efficiency[OPS_CLASS_GEMM] = 0.875;
+  struct ops_diag d;
+  ops_diag_init(&d, NULL);
+  assert_int_equal(ops_cost_model_save(&a, "calibration-test.txt", "Test CPU", "avx2", &d), OPS_OK);
+  ops_cost_model_defaults(&b);
+  assert_int_equal(ops_cost_model_load(&b, "calibration-test.txt", &d), OPS_OK);
+  assert_true(b.calibrated);
+  OPS_ASSERT_CONTAINS(b.source, "calibrated (calibration-test.txt)");
+  OPS_ASSERT_NEAR(b.units[OPSCOPE_UNIT_SCALAR].gflops, 1.25, 1e-9);
+  OPS_ASSERT_NEAR(b.units[OPSCOPE_UNIT_SIMD].gbs[OPS_MEM_L2], 77.5, 1e-9);
+  OPS_ASSERT_NEAR(b.units[OPSCOPE_UNIT_THREADS].efficiency[OPS_CLASS_GEMM], 0.875, 1e-9);
+
+  FILE *f = fopen("calibration-bad.txt", "w");
+  assert_non_null(f);
+  fputs("scalar.gflops 2\nsimd.gbs.L9 4\n", f);
+  fclose(f);
+  ops_cost_model_defaults(&b);
+  ops_diag_init(&d, NULL);
+  assert_int_equal(ops_cost_model_load(&b, "calibration-bad.txt", &d), OPS_ERR_BAD_INPUT);
+  OPS_ASSERT_CONTAINS(d.msg, "calibration-bad.txt:2: unknown key 'simd.gbs.L9'");
+  f = fopen("calibration-bad.txt", "w");
+  assert_non_null(f);
+  fputs("scalar.gflops -3\n", f);
+  fclose(f);
+  ops_diag_init(&d, NULL);
+  assert_int_equal(ops_cost_model_load(&b, "calibration-bad.txt", &d), OPS_ERR_BAD_INPUT);
+  OPS_ASSERT_CONTAINS(d.msg, ":1: scalar.gflops must be a positive number");
+  assert_int_equal(ops_cost_model_load(&b, "no-such-file.txt", &d), OPS_ERR_IO);
+
+  char path[512];
+  setenv("XDG_CACHE_HOME", "/tmp/xdg-test", 1);
+  assert_true(ops_cost_model_cache_path(path, sizeof path, "AMD EPYC 9R14 (96-Core)", "avx512f"));
+  assert_string_equal(path,
+                      "/tmp/xdg-test/opscope/calibration-AMD_EPYC_9R14__96-Core_-avx512f.txt");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_conv_counts),
-      cmocka_unit_test(test_gemm_and_elementwise_counts),
-      cmocka_unit_test(test_roofline),
-      cmocka_unit_test(test_all_takes_cheapest_supported),
+      cmocka_unit_test(test_conv_counts),      cmocka_unit_test(test_gemm_and_elementwise_counts),
+      cmocka_unit_test(test_roofline),         cmocka_unit_test(test_all_takes_cheapest_supported),
+      cmocka_unit_test(test_calibration_file),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

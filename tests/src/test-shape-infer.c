@@ -1178,7 +1178,8 @@ static void test_values(void **state) {
   run_fails(g, "node 'c' (Constant): has both 'value_float' and 'value_int'");
 }
 
-/* Shape arithmetic ops that have no kernel (and no op-list entry) are folded when constant. */
+/* Shape arithmetic ops (Equal, Where, Range, ReduceProd, Min, Max, ConstantOfShape) are folded
+ * when constant. */
 static void test_folded_ops(void **state) {
   (void)state;
   struct ops_graph *g = graph_new(13);
@@ -1214,9 +1215,11 @@ static void test_folded_ops(void **state) {
   /* 24 elements fit the value limit of 64. */
   check_value(g, "filled",
               "[5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5]");
-  /* Float fill or another domain: left unknown like any unknown op. Equal is a listed op, so
+  /* A float fill gets its dtype and shape (ConstantOfShape is a listed op with a kernel) but
+   * no value; another domain is left unknown like any unknown op. Equal is a listed op, so
    * without known inputs it still gets its dtype and shape, only no value. */
-  check(g, "filled_f", OPS_DTYPE_UNDEFINED, UNKNOWN_RANK);
+  check(g, "filled_f", F32, "[2, 3, 4]");
+  check_no_value(g, "filled_f");
   check(g, "unknown_eq", BOOL, "[2]");
   check_no_value(g, "unknown_eq");
   check(g, "custom_eq", OPS_DTYPE_UNDEFINED, UNKNOWN_RANK);

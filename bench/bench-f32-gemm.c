@@ -1,0 +1,255 @@
+/*
+ * bench-f32-gemm: speed of the f32 GEMM family on shapes from the shared models.
+ *
+ * For each shape C[M x N] = A[M x K] * B[K x N] it times the scalar unit's MatMul kernel (the
+ * reference the other units are checked against), every microkernel variant of
+ * kernels/lists/f32-gemm.inc this CPU can run on one thread through the op driver, and the
+ * dispatched variant on the thread pool, and prints one table to paste into an issue: median
+ * and fastest time, median GFLOP/s (2*M*N*K FLOPs per call), the interquartile spread of the
+ * repetitions, and the ratio of GFLOP/s to the scalar kernel's. B is packed before timing, as the
+ * compiler packs weights ahead of a run.
+ *
+ *   bench-f32-gemm [-j THREADS] [-r MIN_REPS] [-s MxNxK]...
+ *
+ * Each measurement runs once to warm caches, then repeats until it has MIN_REPS repetitions
+ * (default 7) and at least 0.2 s, at most 1000 repetitions. Not run by CTest: timings are not
+ * test results.
+ */
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "kernels/cpu.h"
+#include "kernels/drivers/f32-gemm.h"
+#include "kernels/kconfig.h"
+#include "kernels/kernel.h"
+#include "kernels/scalar/scalar.h"
+#include "kernels/threads/pool.h"
+#include "opscope.h"
+
+#define MAX_SHAPES 32
+#define MAX_REPS 1000
+
+struct shape {
+  size_t m, n, k;
+  const char *from; /* where the shape occurs */
+};
+
+/* Shapes of the shared models' Conv (as 1x1 or im2col GEMM), Gemm and MatMul ops. */
+static const struct shape default_shapes[] = {
+    {3136, 24, 144, "mobilenet_v2 1x1 conv 144->24 at 56x56"},
+    {784, 96, 16, "squeezenet1_1 expand-like 16->96 at 28x28"},
+    {196, 576, 96, "mobilenet_v2 1x1 conv 96->576 at 14x14"},
+    {128, 128, 128, "tiny_bert-sized MatMul"},
+    {512, 512, 512, "square reference"},
+    {1, 1000, 1280, "mobilenet_v2 classifier Gemm"},
+};
+
+struct run_ctx {
+  const struct ops_kconfig_gemm *cfg;
+  size_t m, n, k;
+  const float *a, *w;
+  float *c;
+};
+
+static double now_s(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static int cmp_double(const void *x, const void *y) {
+  double a = *(const double *)x, b = *(const double *)y;
+  return (a > b) - (a < b);
+}
+
+/* What one measurement calls. */
+enum how { HOW_SCALAR, HOW_DRIVER, HOW_POOL };
+
+struct bench {
+  enum how how;
+  struct run_ctx ctx;
+  struct ops_pool *pool;
+  const struct ops_kcall *scalar_call;
+};
+
+static void pool_task(const struct ops_task *task, void *arg) {
+  const struct run_ctx *r = arg;
+  ops_f32_gemm_run(r->cfg, r->m, r->n, r->k, r->a, r->k, r->w, r->c, r->n, NULL, task);
+}
+
+static void call_once(struct bench *b) {
+  switch (b->how) {
+    case HOW_SCALAR:
+      ops_f32_matmul_kernel__scalar(b->scalar_call);
+      break;
+    case HOW_DRIVER:
+      pool_task(&(struct ops_task){.ith = 0, .nth = 1}, &b->ctx);
+      break;
+    case HOW_POOL:
+      ops_pool_run(b->pool, pool_task, &b->ctx);
+      break;
+  }
+}
+
+struct stats {
+  double median_s, min_s, q1_s, q3_s; /* seconds per call: median, fastest, quartiles */
+  int reps;
+};
+
+static struct stats measure(struct bench *b, int min_reps) {
+  static double t[MAX_REPS];
+  call_once(b); /* warm-up */
+  int n = 0;
+  double start = now_s();
+  while (n < MAX_REPS && (n < min_reps || now_s() - start < 0.2)) {
+    double t0 = now_s();
+    call_once(b);
+    t[n++] = now_s() - t0;
+  }
+  qsort(t, (size_t)n, sizeof t[0], cmp_double);
+  struct stats s = {.median_s = n % 2 ? t[n / 2] : 0.5 * (t[n / 2 - 1] + t[n / 2]),
+                    .min_s = t[0],
+                    .q1_s = t[n / 4],
+                    .q3_s = t[(3 * n) / 4 < n ? (3 * n) / 4 : n - 1],
+                    .reps = n};
+  return s;
+}
+
+static void row(const char *kernel, int threads, const struct stats *s, double flops,
+                double scalar_gflops) {
+  double gflops = flops / s->median_s * 1e-9;
+  /* Spread: the interquartile range of the repetitions as a share of the median; the fastest
+   * repetition is shown too, since on a shared machine the slow tail is other processes. */
+  printf("| %-48s | %2d | %9.3f | %9.3f | %7.2f | %6.1f%% | %4d | %8.1fx |\n", kernel, threads,
+         s->median_s * 1e3, s->min_s * 1e3, gflops, 100.0 * (s->q3_s - s->q1_s) / s->median_s,
+         s->reps, scalar_gflops > 0 ? gflops / scalar_gflops : 1.0);
+}
+
+static int usage(const char *argv0) {
+  fprintf(stderr, "usage: %s [-j THREADS] [-r MIN_REPS] [-s MxNxK]...\n", argv0);
+  return 2;
+}
+
+static float *alloc_floats(size_t n) {
+  float *p = calloc(n == 0 ? 1 : n, sizeof *p);
+  if (p == NULL) {
+    fprintf(stderr, "bench-f32-gemm: out of memory for %zu floats\n", n);
+    exit(1);
+  }
+  return p;
+}
+
+static int bench_shape(const struct shape *sh, int nth, int min_reps, struct ops_pool *pool) {
+  const size_t M = sh->m, N = sh->n, K = sh->k;
+  const double flops = 2.0 * (double)M * (double)N * (double)K;
+  float *a = alloc_floats(M * K), *b = alloc_floats(K * N), *c = alloc_floats(M * N);
+  for (size_t i = 0; i < M * K; i++)
+    a[i] = (float)((i * 7 + 3) % 17) / 17.0f - 0.5f;
+  for (size_t i = 0; i < K * N; i++)
+    b[i] = (float)((i * 5 + 1) % 13) / 13.0f - 0.5f;
+
+  printf("\n### M=%zu N=%zu K=%zu (%s): %.1f MFLOP, %.2f MB of A, B and C per call\n\n", M, N, K,
+         sh->from, flops * 1e-6, (double)(M * K + K * N + M * N) * 4e-6);
+  printf("| %-48s | th | median ms |    min ms | GFLOP/s |     IQR | reps | vs scalar |\n",
+         "kernel");
+  printf("|%s|----|-----------|-----------|---------|---------|------|-----------|\n",
+         "--------------------------------------------------");
+
+  /* The scalar unit's MatMul kernel, called as the compiler would. */
+  const void *ins[2] = {a, b};
+  void *outs[1] = {c};
+  struct ops_kdims in_dims[2] = {{.rank = 2, .d = {(int64_t)M, (int64_t)K}},
+                                 {.rank = 2, .d = {(int64_t)K, (int64_t)N}}};
+  struct ops_kdims out_dims[1] = {{.rank = 2, .d = {(int64_t)M, (int64_t)N}}};
+  int in_dtype[2] = {OPSCOPE_DTYPE_F32, OPSCOPE_DTYPE_F32}, out_dtype[1] = {OPSCOPE_DTYPE_F32};
+  struct ops_kcall call = {.n_in = 2,
+                           .n_out = 1,
+                           .in = ins,
+                           .in_dims = in_dims,
+                           .in_dtype = in_dtype,
+                           .out = outs,
+                           .out_dims = out_dims,
+                           .out_dtype = out_dtype};
+  struct bench bs = {.how = HOW_SCALAR, .scalar_call = &call};
+  struct stats s = measure(&bs, min_reps < 3 ? min_reps : 3);
+  const double scalar_gflops = flops / s.median_s * 1e-9;
+  row("ops_f32_matmul_kernel__scalar", 1, &s, flops, 0);
+
+  size_t count;
+  const struct ops_kconfig_gemm *all = ops_kconfig_f32_gemm_variants(&count);
+  const struct ops_kconfig_gemm *best = ops_kconfig_f32_gemm();
+  uint32_t have = ops_cpu_get()->flags;
+  for (size_t v = 0; v < count; v++) {
+    const struct ops_kconfig_gemm *cfg = &all[v];
+    if ((cfg->isa_flags & have) != cfg->isa_flags) continue;
+    size_t bytes;
+    if (!ops_f32_gemm_packed_b_size(cfg->nr, N, K, &bytes)) return 1;
+    float *w = alloc_floats(bytes / sizeof(float));
+    ops_f32_gemm_pack_b(cfg->nr, N, K, b, N, 1, w);
+    struct bench bd = {.how = HOW_DRIVER, .ctx = {cfg, M, N, K, a, w, c}, .pool = pool};
+    s = measure(&bd, min_reps);
+    row(cfg->name, 1, &s, flops, scalar_gflops);
+    if (cfg == best && pool != NULL) {
+      bd.how = HOW_POOL;
+      s = measure(&bd, min_reps);
+      row(cfg->name, nth, &s, flops, scalar_gflops);
+    }
+    free(w);
+  }
+  free(a);
+  free(b);
+  free(c);
+  return 0;
+}
+
+int main(int argc, char **argv) {
+  int nth = 2, min_reps = 7;
+  struct shape shapes[MAX_SHAPES];
+  size_t n_shapes = 0;
+  for (int i = 1; i < argc; i++) {
+    if (strcmp(argv[i], "-j") == 0 && i + 1 < argc) {
+      nth = atoi(argv[++i]);
+      if (nth < 1 || nth > OPS_POOL_MAX_THREADS) return usage(argv[0]);
+    } else if (strcmp(argv[i], "-r") == 0 && i + 1 < argc) {
+      min_reps = atoi(argv[++i]);
+      if (min_reps < 1 || min_reps > MAX_REPS) return usage(argv[0]);
+    } else if (strcmp(argv[i], "-s") == 0 && i + 1 < argc && n_shapes < MAX_SHAPES) {
+      unsigned long m, n, k;
+      char extra;
+      if (sscanf(argv[++i], "%lux%lux%lu%c", &m, &n, &k, &extra) != 3 || m == 0 || n == 0 ||
+          k == 0 || m > 65536 || n > 65536 || k > 65536)
+        return usage(argv[0]);
+      shapes[n_shapes++] = (struct shape){m, n, k, "command line"};
+    } else {
+      return usage(argv[0]);
+    }
+  }
+  if (n_shapes == 0) {
+    n_shapes = sizeof default_shapes / sizeof default_shapes[0];
+    memcpy(shapes, default_shapes, sizeof default_shapes);
+  }
+
+  const struct ops_cpu *cpu = ops_cpu_get();
+  if (cpu->env_note[0] != '\0') fprintf(stderr, "bench-f32-gemm: %s\n", cpu->env_note);
+  char flags[128];
+  ops_cpu_flags_str(cpu->flags, flags, sizeof flags);
+  printf("## bench-f32-gemm: %s; ISA in effect: %s (%s); pool threads: %d\n", cpu->model,
+         ops_cpu_isa_name(), flags, nth);
+  printf("dispatched kernel: %s\n", ops_kconfig_f32_gemm()->name);
+
+  struct ops_pool *pool = NULL;
+  char msg[256];
+  if (nth > 1 && ops_pool_new(nth, 0, &pool, msg, sizeof msg) != OPS_OK) {
+    fprintf(stderr, "bench-f32-gemm: %s\n", msg);
+    return 1;
+  }
+  int rc = 0;
+  for (size_t i = 0; i < n_shapes && rc == 0; i++)
+    rc = bench_shape(&shapes[i], nth, min_reps, pool);
+  ops_pool_free(pool);
+  return rc;
+}

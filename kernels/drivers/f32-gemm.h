@@ -1,0 +1,57 @@
+/*
+ * The f32 GEMM op driver: C[M x N] = clamp(A[M x K] * B[K x N] + bias), the core of Conv (as
+ * im2col or 1x1), Gemm and MatMul on the simd and threads units.
+ *
+ * B is packed once, at compile time for weights, into the panels of the chosen microkernel
+ * (kernels/gemm.h), and the driver tiles M and N into register tiles, blocks K by the config's
+ * kc, and gives each thread of a run its share of the tiles. It never allocates.
+ *
+ *   const struct ops_kconfig_gemm *cfg = ops_kconfig_f32_gemm();
+ *   size_t bytes;
+ *   ops_f32_gemm_packed_b_size(cfg->nr, N, K, &bytes);        // checked; allocate bytes
+ *   ops_f32_gemm_pack_b(cfg->nr, N, K, B, N, 1, packed);      // B row-major [K x N]
+ *   ops_f32_gemm_run(cfg, M, N, K, A, K, packed, C, N, &params, NULL);
+ */
+#ifndef OPSCOPE_KERNELS_DRIVERS_F32_GEMM_H
+#define OPSCOPE_KERNELS_DRIVERS_F32_GEMM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "kernels/gemm.h"
+#include "kernels/kconfig.h"
+#include "kernels/threads/pool.h"
+
+/* The fused epilogue of a GEMM node. */
+struct ops_f32_gemm_params {
+  const float *bias;                   /* N floats added to every row, or NULL */
+  struct ops_f32_minmax_params minmax; /* clamp: {0, +INFINITY} for Relu, {lo, hi} for Clip,
+                                          {-INFINITY, +INFINITY} for none */
+};
+
+/* Bytes of B packed for panels nr wide: ceil(N / nr) * nr * K floats. False when that
+ * overflows size_t (N and K come from model files). */
+bool ops_f32_gemm_packed_b_size(size_t nr, size_t N, size_t K, size_t *bytes);
+
+/* Packs B into nr-wide panels (layout in kernels/gemm.h), zero-filling columns past N.
+ * Element (k, n) of B is read at B[k * k_stride + n * n_stride] (elements), so a row-major
+ * [K x N] B has (N or ldb, 1) and a transposed one, such as Gemm's transB or Conv weights
+ * [out_channels x in_channels*kh*kw], has (1, ldb). `packed` holds
+ * ops_f32_gemm_packed_b_size() bytes, any alignment. */
+void ops_f32_gemm_pack_b(size_t nr, size_t N, size_t K, const float *B, size_t k_stride,
+                         size_t n_stride, float *packed);
+
+/* C = clamp(A * B + bias) with the microkernel of `cfg`.
+ *   M, N, K       sizes in elements; any may be 0 (K 0 gives clamp(bias), or clamp(0))
+ *   A, lda        A row-major, rows lda >= K elements apart
+ *   packed_b      B packed for cfg->nr by ops_f32_gemm_pack_b with the same N and K
+ *   C, ldc        C row-major, rows ldc >= N elements apart; must not overlap A or B
+ *   params        bias and clamp, or NULL for neither
+ *   task          the thread's share of a pool run (tiles split by ith/nth, each thread
+ *                 writing its own tiles, so no barrier is needed), or NULL to do all of it
+ * Every thread of a run calls it with the same arguments but its own task. */
+void ops_f32_gemm_run(const struct ops_kconfig_gemm *cfg, size_t M, size_t N, size_t K,
+                      const float *A, size_t lda, const float *packed_b, float *C, size_t ldc,
+                      const struct ops_f32_gemm_params *params, const struct ops_task *task);
+
+#endif /* OPSCOPE_KERNELS_DRIVERS_F32_GEMM_H */

@@ -1,0 +1,36 @@
+/*
+ * Kernel configs: for each microkernel family, the variant this process uses, chosen once from
+ * the family's list (a .inc file in kernels/lists/) by the capped CPU flags (kernels/cpu.h), with
+ * its tile, cache blocking and name, so drivers run it and reports can say which kernel ran.
+ */
+#ifndef OPSCOPE_KERNELS_KCONFIG_H
+#define OPSCOPE_KERNELS_KCONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kernels/gemm.h"
+
+/* One f32 GEMM variant and how the driver blocks for it. */
+struct ops_kconfig_gemm {
+  ops_f32_gemm_ukernel_fn ukernel;
+  uint32_t isa_flags; /* enum ops_isa_flags the variant needs */
+  size_t mr;          /* rows of the register tile */
+  size_t nr;          /* columns of the register tile = width of a packed-B panel */
+  size_t unroll;      /* K steps per inner-loop iteration */
+  size_t kc;          /* K elements per cache block: a kc x nr block of packed B (kc * nr * 4
+                         bytes) stays in L1 while the driver walks down M */
+  const char *name;   /* "ops_f32_gemm_minmax_ukernel_7x32__simd_avx512f" (static) */
+};
+
+/* The f32 GEMM variant for this process: the first entry of kernels/lists/f32-gemm.inc whose
+ * ISA flags the capped CPU has, else the scalar one. Chosen once, thread-safe; it fixes the ISA
+ * cap (ops_cpu_dispatch_flags). Borrowed, static. Never NULL. */
+const struct ops_kconfig_gemm *ops_kconfig_f32_gemm(void);
+
+/* Every f32 GEMM variant compiled in, in list order (best first), whether or not this CPU can
+ * run it: check isa_flags against ops_cpu_get()->detected. For tests, benchmarks and
+ * listings; *count gets the number. Borrowed, static. */
+const struct ops_kconfig_gemm *ops_kconfig_f32_gemm_variants(size_t *count);
+
+#endif /* OPSCOPE_KERNELS_KCONFIG_H */

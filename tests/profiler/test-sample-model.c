@@ -1,0 +1,131 @@
+/*
+ * The sampling profiler end to end on a real model (issue #7): mobilenet_v2 from
+ * ../shared/models, compiled for the simd unit as `--sample simd` would (ops without a SIMD kernel
+ * fall back to scalar), warmed up, then run once with per-op timing, sampling and a timeline. The
+ * sample report is printed, and next to it the ops that per-op timing says are hottest.
+ *
+ * The checks are the ones that follow from mobilenet's arithmetic, not from timing: nearly all of
+ * its work is convolution, so the hottest function and line must be the Conv kernel's and the
+ * op with most samples must be a Conv.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "test-util.h"
+
+#include "compiler/exec.h"
+#include "profiler/sample.h"
+#include "profiler/symbolize.h"
+#include "reports/sample-text.h"
+#include "src/api-impl.h"
+
+struct ranked {
+  size_t step;
+  uint64_t value;
+};
+
+static int by_value(const void *pa, const void *pb) {
+  const struct ranked *a = pa, *b = pb;
+  if (a->value != b->value) return (a->value < b->value) - (a->value > b->value);
+  return (a->step > b->step) - (a->step < b->step);
+}
+
+/* The end of a long node name, where exported names differ. */
+static const char *tail36(const char *s) {
+  size_t len = strlen(s);
+  return len > 36 ? s + len - 36 : s;
+}
+
+static void test_sample_mobilenet_v2(void **state) {
+  (void)state;
+  char path[1024], input[1024], err[1024];
+  ops_test_model_path("mobilenet_v2", "model.onnx", path, sizeof path);
+  ops_test_model_path("mobilenet_v2", "test_data_set_0/input_0.pb", input, sizeof input);
+  struct ops_sampler s;
+  struct ops_diag d;
+  ops_diag_init(&d, NULL);
+  if (ops_sampler_open(&s, NULL, &d) == OPS_ERR_UNAVAILABLE) {
+    assert_true(strlen(s.reason) > 10);
+    print_message("skipping: sampling is not possible here: %s\n", s.reason);
+    skip();
+  }
+  struct ops_symbols *sym = NULL;
+  assert_int_equal(ops_symbols_new(&sym, &d), OPS_OK);
+  opscope_model_t *model = NULL;
+  opscope_plan_t *plan = NULL;
+  opscope_exec_t *exec = NULL;
+  struct opscope_tensor x;
+  assert_int_equal(opscope_model_load(path, &model, err, sizeof err), OPSCOPE_OK);
+  assert_int_equal(opscope_tensor_load_pb(input, &x, err, sizeof err), OPSCOPE_OK);
+  assert_int_equal(opscope_plan_new(model, OPSCOPE_UNIT_SIMD, &plan, err, sizeof err), OPSCOPE_OK);
+  assert_int_equal(opscope_exec_new(plan, &exec, err, sizeof err), OPSCOPE_OK);
+  struct ops_exec *e = exec->exec;
+  const struct ops_graph *g = model->graph;
+  assert_int_equal(g->n_inputs, 1);
+  assert_int_equal(ops_exec_set_input(e, g->inputs[0], x.data, x.nbytes, &d), OPS_OK);
+
+  /* A warm-up run (page faults, first touch of the arena), then one run both timed per op, as
+   * --profile does, and sampled with its timeline, as --sample does: the same run, so the two
+   * can differ only where wall time and CPU time do (a loaded machine). */
+  assert_int_equal(ops_exec_run(e, &d), OPS_OK);
+  size_t cap = e->n_steps + 1;
+  uint64_t *tl = calloc(cap, sizeof *tl);
+  assert_non_null(tl);
+  ops_exec_set_timeline(e, tl, cap);
+  ops_exec_set_profiling(e, true);
+  ops_sampler_start(&s);
+  assert_int_equal(ops_exec_run(e, &d), OPS_OK);
+  ops_sampler_stop(&s);
+  ops_sampler_drain(&s);
+  struct ranked *timed = calloc(e->n_steps, sizeof *timed);
+  assert_non_null(timed);
+  for (size_t i = 0; i < e->n_steps; i++)
+    timed[i] = (struct ranked){i, e->step_ns[i]};
+  qsort(timed, e->n_steps, sizeof *timed, by_value);
+  ops_exec_set_profiling(e, false); /* this clears step_ns */
+  const struct ops_sampler *list[] = {&s};
+  struct ops_sample_report r;
+  assert_int_equal(ops_sample_report_build(&r, list, 1, sym, e, &d), OPS_OK);
+  printf("%s, unit simd (scalar fallback where SIMD has no kernel), 1 run after a warm-up\n", path);
+  ops_report_sample_text(stdout, &r, 10);
+
+  printf("\nHottest ops by per-op timing (--profile) and by samples (--sample):\n");
+  size_t agree = 0;
+  for (size_t i = 0; i < 3 && i < e->n_steps && i < r.n_ops; i++) {
+    const struct ops_node *n = &g->nodes[e->steps[timed[i].step].node];
+    printf("  #%zu  profile: step %-3zu %-36s %7.1f ms    sample: step %-3zu %-36s %5.1f%%\n",
+           i + 1, timed[i].step, tail36(n->name), (double)timed[i].value / 1e6, r.ops[i].step,
+           tail36(r.ops[i].name), 100.0 * r.ops[i].share);
+    for (size_t k = 0; k < 3 && k < r.n_ops; k++)
+      agree += r.ops[k].step == timed[i].step;
+  }
+  printf("  %zu of the top three ops agree\n", agree);
+
+  /* Mobilenet's work is convolution: the hot function, line and op must say so. */
+  assert_int_equal(r.state, OPS_COUNTER_OK);
+  assert_true(r.n_samples > 100);
+  assert_true(r.n_funcs > 0 && r.n_lines > 0 && r.n_ops > 0);
+  OPS_ASSERT_CONTAINS(r.lines[0].file, "f32-conv.c");
+  assert_string_equal(r.lines[0].function, r.funcs[0].function);
+  assert_string_equal(r.ops[0].op_type, "Conv");
+  OPS_ASSERT_CONTAINS(r.ops[0].kernel, "conv");
+  assert_string_equal(g->nodes[e->steps[timed[0].step].node].op_type, "Conv");
+
+  ops_sample_report_done(&r);
+  ops_exec_set_timeline(e, NULL, 0);
+  free(tl);
+  free(timed);
+  opscope_tensor_free(&x);
+  opscope_exec_free(exec);
+  opscope_plan_free(plan);
+  opscope_model_free(model);
+  ops_symbols_free(sym);
+  ops_sampler_close(&s);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_sample_mobilenet_v2),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
