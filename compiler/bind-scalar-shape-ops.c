@@ -457,6 +457,30 @@ static enum ops_status bind_compress(const struct bind_ctx *c, void **params) {
   return OPS_OK;
 }
 
+/* NonZero: the output is [rank, count of non-zero elements], so X's value must be known when
+ * binding (a graph input bound by --verify, or a constant). */
+static enum ops_status bind_non_zero(const struct bind_ctx *c) {
+  const struct ops_tensor *x = in_t(c, 0), *y = out_t(c, 0);
+  enum ops_status st;
+  if ((st = need_dtype(c, y, OPS_DTYPE_I64)) != OPS_OK) return st;
+  int64_t n;
+  size_t esize = ops_dtype_size(x->dtype);
+  if (!ops_tensor_numel(x, &n) || esize == 0) {
+    return node_fail(c, OPS_ERR_BAD_INPUT, "input '%s' has no known size", x->name);
+  }
+  if (n > 0 && (x->data == NULL || x->nbytes < (size_t)n * esize)) {
+    return node_fail(c, OPS_ERR_UNSUPPORTED,
+                     "input '%s' is not known before the run; NonZero's output shape depends on "
+                     "its value",
+                     x->name);
+  }
+  int64_t count = 0;
+  for (int64_t i = 0; i < n; i++)
+    count += !ops_kvalue_is_zero(x->data, (int)x->dtype, i);
+  int64_t want[2] = {x->shape.rank, count};
+  return expect_dims(c, y, 2, want);
+}
+
 /* ---- ConstantOfShape, Range, EyeLike ---- */
 
 static enum ops_status bind_constant_of_shape(const struct bind_ctx *c, void **params) {
@@ -683,6 +707,8 @@ enum ops_status ops_bind_scalar_shape_ops(const struct ops_graph *g, const struc
       return bind_split(&c, params);
     case OPS_OP_COMPRESS:
       return bind_compress(&c, params);
+    case OPS_OP_NON_ZERO:
+      return bind_non_zero(&c);
     case OPS_OP_CONSTANT_OF_SHAPE:
       return bind_constant_of_shape(&c, params);
     case OPS_OP_RANGE:

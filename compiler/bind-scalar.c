@@ -1433,6 +1433,7 @@ enum ops_status ops_bind_scalar(const struct ops_graph *g, const struct ops_node
     case OPS_OP_EXPAND:
     case OPS_OP_SPLIT:
     case OPS_OP_COMPRESS:
+    case OPS_OP_NON_ZERO:
     case OPS_OP_CONSTANT_OF_SHAPE:
     case OPS_OP_RANGE:
     case OPS_OP_EYE_LIKE:

@@ -26,6 +26,11 @@ struct ops_binding {
 enum ops_status ops_bind_scalar(const struct ops_graph *g, const struct ops_node *node,
                                 struct ops_binding *out, struct ops_diag *d);
 
+/* Binds `node` to the simd unit, or the threads unit (`unit`), whose kernels are the same ones
+ * run with their GEMM split over the pool (compiler/bind-simd.c). */
+enum ops_status ops_bind_simd(const struct ops_graph *g, const struct ops_node *node, int unit,
+                              struct ops_binding *out, struct ops_diag *d);
+
 /* Frees what a binding owns and empties it. */
 void ops_binding_done(struct ops_binding *b);
 

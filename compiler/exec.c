@@ -5,9 +5,11 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <time.h>
 
 #include "compiler/mem-plan.h"
+#include "kernels/threads/pool.h"
 #include "src/size.h"
 
 static void step_done(struct ops_step *s) {
@@ -25,6 +27,7 @@ void ops_exec_free(struct ops_exec *exec) {
   for (size_t i = 0; i < exec->n_steps; i++)
     step_done(&exec->steps[i]);
   free(exec->steps);
+  ops_pool_free(exec->pool);
   free(exec->arena);
   free(exec->tensor_data);
   free(exec->step_ns);
@@ -36,10 +39,31 @@ static enum ops_status bind_node(const struct ops_graph *g, const struct ops_nod
   switch (unit) {
     case OPSCOPE_UNIT_SCALAR:
       return ops_bind_scalar(g, node, out, d);
+    case OPSCOPE_UNIT_SIMD:
+    case OPSCOPE_UNIT_THREADS:
+      return ops_bind_simd(g, node, unit, out, d);
     default:
       return ops_fail(d, OPS_ERR_UNSUPPORTED, "node '%s' (%s): the %s unit has no binder",
                       node->name, node->op_type, opscope_unit_name(unit));
   }
+}
+
+/* The threads unit's pool: one per compiled model, made once here and never per op or per run;
+ * one thread per online CPU. Steps on the threads unit get it in their call. */
+static enum ops_status start_pool(struct ops_exec *e, struct ops_diag *d) {
+  bool threads = false;
+  for (size_t s = 0; s < e->n_steps; s++)
+    threads = threads || e->steps[s].unit == OPSCOPE_UNIT_THREADS;
+  if (!threads) return OPS_OK;
+  long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+  int nth = cpus < 1 ? 1 : cpus > OPS_POOL_MAX_THREADS ? OPS_POOL_MAX_THREADS : (int)cpus;
+  char msg[256];
+  enum ops_status st = ops_pool_new(nth, 0, &e->pool, msg, sizeof msg);
+  if (st != OPS_OK) return ops_fail(d, st, "the threads unit's pool: %s", msg);
+  for (size_t s = 0; s < e->n_steps; s++) {
+    if (e->steps[s].unit == OPSCOPE_UNIT_THREADS) e->steps[s].call.pool = e->pool;
+  }
+  return OPS_OK;
 }
 
 static struct ops_kdims kdims_of(const struct ops_tensor *t) {
@@ -208,6 +232,8 @@ enum ops_status ops_exec_new(const struct ops_plan *plan, struct ops_exec **out,
     step_of_node[pn->node] = (int)e->n_steps - 1;
   }
   status = plan_memory(e, step_of_node, d);
+  if (status != OPS_OK) goto fail;
+  status = start_pool(e, d);
   if (status != OPS_OK) goto fail;
   free(step_of_node);
   *out = e;

@@ -43,6 +43,8 @@ struct ops_exec {
   size_t scratch_bytes;   /* largest scratch of any step; it lives at the arena's end */
   void **tensor_data;     /* owned; per graph tensor, where its bytes are during a run
                              (constant data, or a slice of the arena); NULL if unused */
+  struct ops_pool *pool;  /* owned; the threads unit's persistent pool, created once per
+                             compiled model when a step runs on threads; NULL otherwise */
   bool profile;           /* time each step (ops_exec_set_profiling) */
   uint64_t *step_ns;      /* owned; per step, nanoseconds summed over profiled runs */
   uint64_t profiled_runs; /* runs summed in step_ns */

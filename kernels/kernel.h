@@ -9,8 +9,12 @@
 #ifndef OPSCOPE_KERNELS_KERNEL_H
 #define OPSCOPE_KERNELS_KERNEL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
+
+#include "opscope.h"
 
 #define OPS_KMAX_RANK 8
 
@@ -18,6 +22,8 @@ struct ops_kdims {
   int rank;
   int64_t d[OPS_KMAX_RANK]; /* elements per dim, row-major (the last dim is contiguous) */
 };
+
+struct ops_pool;
 
 struct ops_kcall {
   int n_in;
@@ -31,6 +37,7 @@ struct ops_kcall {
   const void *params; /* op-specific, from kernels/params.h; NULL when the op has none */
   void *scratch;      /* scratch_bytes bytes, 64-byte aligned, or NULL */
   size_t scratch_bytes;
+  struct ops_pool *pool; /* the threads unit's pool to split the work over; NULL: this thread */
 };
 
 /* Kernel results. A kernel can fail only on data it could not check before the run (an index
@@ -46,5 +53,55 @@ typedef enum ops_kresult (*ops_kernel_fn)(const struct ops_kcall *call);
 
 /* Text for a kernel result ("index out of range"). */
 const char *ops_kresult_str(enum ops_kresult r);
+
+/* True when element `i` of `data` (opscope_dtype `dtype`) is zero by value: -0.0 is zero, NaN
+ * is not, bool and integers are zero when every byte is. NonZero's test, shared by its shape
+ * inference, binder and kernel; header-only, so shape inference (src/, which does not link
+ * kernels) can use it too. */
+static inline bool ops_kvalue_is_zero(const void *data, int dtype, int64_t i) {
+  const unsigned char *p = data;
+  switch (dtype) {
+    case OPSCOPE_DTYPE_F32: {
+      float v;
+      memcpy(&v, p + (size_t)i * sizeof v, sizeof v);
+      return v == 0.0f;
+    }
+    case OPSCOPE_DTYPE_F64: {
+      double v;
+      memcpy(&v, p + (size_t)i * sizeof v, sizeof v);
+      return v == 0.0;
+    }
+    case OPSCOPE_DTYPE_F16:
+    case OPSCOPE_DTYPE_BF16: {
+      uint16_t h;
+      memcpy(&h, p + (size_t)i * sizeof h, sizeof h);
+      return (h & 0x7fffu) == 0; /* +0 and -0; NaN and everything else are not zero */
+    }
+    case OPSCOPE_DTYPE_BOOL:
+    case OPSCOPE_DTYPE_I8:
+    case OPSCOPE_DTYPE_U8:
+      return p[i] == 0;
+    case OPSCOPE_DTYPE_I16:
+    case OPSCOPE_DTYPE_U16: {
+      uint16_t v;
+      memcpy(&v, p + (size_t)i * sizeof v, sizeof v);
+      return v == 0;
+    }
+    case OPSCOPE_DTYPE_I32:
+    case OPSCOPE_DTYPE_U32: {
+      uint32_t v;
+      memcpy(&v, p + (size_t)i * sizeof v, sizeof v);
+      return v == 0;
+    }
+    case OPSCOPE_DTYPE_I64:
+    case OPSCOPE_DTYPE_U64: {
+      uint64_t v;
+      memcpy(&v, p + (size_t)i * sizeof v, sizeof v);
+      return v == 0;
+    }
+    default:
+      return true;
+  }
+}
 
 #endif /* OPSCOPE_KERNELS_KERNEL_H */

@@ -7,11 +7,15 @@
 #include <string.h>
 
 #include "kernels/scalar/scalar.h"
+#include "kernels/simd-ops.h"
 #include "opscope.h"
 
 static const struct ops_kernel_entry entries[] = {
 #define OPS_KERNEL(op, dtype, fn) {op, OPSCOPE_UNIT_SCALAR, dtype, #fn, fn},
 #include "kernels/lists/scalar.inc"
+#undef OPS_KERNEL
+#define OPS_KERNEL(op, dtype, fn) {op, OPSCOPE_UNIT_SIMD, dtype, #fn, fn},
+#include "kernels/lists/simd.inc"
 #undef OPS_KERNEL
 };
 

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "kernels/kconfig.h"
 #include "kernels/registry.h"
 #include "planner/plan.h"
 #include "src/value-inputs.h"
@@ -93,13 +94,31 @@ static const struct ops_kernel_entry *simd_supports(const struct ops_graph *g,
   return registry_supports(OPSCOPE_UNIT_SIMD, "SIMD", "", g, n, reason, text, len);
 }
 
-/* The threads unit runs the SIMD kernels over the pool, so it can run what SIMD can. */
+/* Below this much work per GEMM, waking the pool costs more than the other threads save. */
+#define THREADS_MIN_FLOPS 256e3
+
+/* The threads unit runs the SIMD kernels over the pool, so it can run what SIMD can, when each
+ * GEMM the kernel splits (one per group of a grouped Conv) is worth splitting. */
 static const struct ops_kernel_entry *threads_supports(const struct ops_graph *g,
                                                        const struct ops_node *n,
                                                        enum ops_reason *reason, char *text,
                                                        size_t len) {
-  return registry_supports(OPSCOPE_UNIT_SIMD, "SIMD", " (threads runs SIMD kernels)", g, n, reason,
-                           text, len);
+  const struct ops_kernel_entry *k = registry_supports(
+      OPSCOPE_UNIT_SIMD, "SIMD", " (threads runs SIMD kernels)", g, n, reason, text, len);
+  if (k == NULL) return NULL;
+  struct ops_node_cost cost;
+  ops_cost_node(g, n, &cost);
+  const struct ops_attr *group = ops_node_attr(n, "group");
+  double splits =
+      group != NULL && group->type == OPS_ATTR_INT && group->i > 1 ? (double)group->i : 1.0;
+  double per_gemm = cost.flops / splits;
+  if (per_gemm < THREADS_MIN_FLOPS) {
+    *reason = OPS_REASON_TOO_SMALL;
+    snprintf(text, len, "work too small for threads: %.1f kFLOP per GEMM%s, threshold %.0f kFLOP",
+             per_gemm / 1e3, splits > 1 ? " (one per group)" : "", THREADS_MIN_FLOPS / 1e3);
+    return NULL;
+  }
+  return k;
 }
 
 static const struct unit_iface units[OPSCOPE_UNIT_ALL] = {
@@ -107,6 +126,17 @@ static const struct unit_iface units[OPSCOPE_UNIT_ALL] = {
     [OPSCOPE_UNIT_SIMD] = {OPSCOPE_UNIT_SIMD, simd_supports},
     [OPSCOPE_UNIT_THREADS] = {OPSCOPE_UNIT_THREADS, threads_supports},
 };
+
+/* The SIMD kernels of Gemm, MatMul and Conv run the GEMM variant chosen for this CPU; reports
+ * name it beside the op kernel. */
+static const char *ukernel_of(const struct ops_plan_node *pn) {
+  if (pn->kernel == NULL || pn->assigned == OPSCOPE_UNIT_SCALAR) return NULL;
+  const char *op = pn->kernel->op;
+  if (strcmp(op, "Gemm") != 0 && strcmp(op, "MatMul") != 0 && strcmp(op, "Conv") != 0) {
+    return NULL;
+  }
+  return ops_kconfig_f32_gemm()->name;
+}
 
 void ops_place_node(const struct ops_graph *g, const struct ops_node *node, int requested,
                     const struct ops_cost_model *model, struct ops_plan_node *out) {
@@ -140,6 +170,7 @@ void ops_place_node(const struct ops_graph *g, const struct ops_node *node, int 
     kernels[unit] = units[unit].supports(g, node, &reasons[unit], texts[unit], sizeof texts[unit]);
     out->supported[unit] = kernels[unit] != NULL;
   }
+  out->ukernel = NULL;
   if (requested == OPSCOPE_UNIT_ALL) {
     /* The lowest estimate among the units that can run it. Scalar and simd share the calling
      * thread, so moving between them costs nothing; the threads unit's overhead (waking the
@@ -155,12 +186,14 @@ void ops_place_node(const struct ops_graph *g, const struct ops_node *node, int 
       out->reason = reasons[OPSCOPE_UNIT_SCALAR];
       snprintf(out->reason_text, sizeof out->reason_text, "%s", texts[OPSCOPE_UNIT_SCALAR]);
     }
+    out->ukernel = ukernel_of(out);
     return;
   }
   for (int unit = requested; unit >= OPSCOPE_UNIT_SCALAR; unit--) {
     if (kernels[unit] != NULL) {
       out->assigned = unit;
       out->kernel = kernels[unit];
+      out->ukernel = ukernel_of(out);
       return;
     }
     /* The first refusal explains the placement; later ones only repeat it one unit down. */

@@ -44,7 +44,9 @@ struct ops_plan_node {
   int assigned;                          /* enum opscope_unit, or -1: no unit can run it (or
                                             folded, for CONSTANT) */
   const struct ops_kernel_entry *kernel; /* borrowed from the registry; NULL when unassigned */
-  enum ops_reason reason;                /* why not on the requested unit; NONE when it is */
+  const char *ukernel;    /* the microkernel a simd/threads kernel runs for this CPU and ISA cap
+                             ("ops_f32_gemm_minmax_ukernel_7x32__simd_avx512f"), or NULL */
+  enum ops_reason reason; /* why not on the requested unit; NONE when it is */
   char reason_text[OPS_PLAN_REASON_MAX]; /* the specific reason, "" for NONE */
   struct ops_node_cost cost;             /* operations and bytes (planner/cost.h) */
   bool supported[OPSCOPE_UNIT_ALL];      /* per unit: it has a kernel for this node */

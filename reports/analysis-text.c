@@ -39,8 +39,9 @@ static void print_nodes(FILE *f, const struct ops_report *r) {
     const struct ops_plan_node *pn = &plan->nodes[i];
     const struct ops_node *node = &g->nodes[pn->node];
     const char *unit = pn->kind == OPS_PLAN_CONSTANT ? "folded" : opscope_unit_name(pn->assigned);
-    fprintf(f, "  %-4zu  %-32.32s %-20.20s %-8s %-8s %s%s\n", i, node->name, node->op_type,
+    fprintf(f, "  %-4zu  %-32.32s %-20.20s %-8s %-8s %s%s%s%s\n", i, node->name, node->op_type,
             kind_name(pn->kind), unit, pn->kernel ? pn->kernel->name : "-",
+            pn->ukernel ? " -> " : "", pn->ukernel ? pn->ukernel : "",
             ops_plan_node_is_fallback(plan, pn) ? "  (fallback)" : "");
   }
 }

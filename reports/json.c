@@ -273,6 +273,7 @@ static json_object *analysis_json(const struct ops_report *r) {
     put(n, "requested_unit", json_object_new_string(opscope_unit_name(pn->requested)));
     put(n, "assigned_unit", unit_or_null(pn->assigned));
     put(n, "kernel", pn->kernel ? json_object_new_string(pn->kernel->name) : NULL);
+    put(n, "ukernel", pn->ukernel ? json_object_new_string(pn->ukernel) : NULL);
     put(n, "code",
         pn->reason != OPS_REASON_NONE ? json_object_new_string(ops_reason_code(pn->reason)) : NULL);
     put(n, "reason",

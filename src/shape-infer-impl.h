@@ -210,6 +210,7 @@ enum ops_status ops_shape_infer_tile(struct ops_infer *c);
 enum ops_status ops_shape_infer_expand(struct ops_infer *c);
 enum ops_status ops_shape_infer_split(struct ops_infer *c);
 enum ops_status ops_shape_infer_compress(struct ops_infer *c);
+enum ops_status ops_shape_infer_non_zero(struct ops_infer *c);
 enum ops_status ops_shape_infer_constant_of_shape(struct ops_infer *c);
 enum ops_status ops_shape_infer_range(struct ops_infer *c);
 enum ops_status ops_shape_infer_eye_like(struct ops_infer *c);

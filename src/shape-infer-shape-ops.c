@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kernels/kernel.h"
 #include "src/shape-infer-impl.h"
 #include "src/size.h"
 
@@ -335,6 +336,25 @@ enum ops_status ops_shape_infer_split(struct ops_infer *c) {
   }
   free(sizes);
   return st;
+}
+
+/* NonZero: [rank of X, count of non-zero elements]; the count is known only from X's value
+ * (bound by --verify, or constant). */
+enum ops_status ops_shape_infer_non_zero(struct ops_infer *c) {
+  enum ops_status st = ops_shape_check_arity(c, 1, 1, 1);
+  if (st != OPS_OK || !ops_shape_inputs_typed(c, 1)) return st;
+  const struct ops_tensor *x = ops_shape_in(c, 0);
+  int rank = x->shape.rank;
+  struct ops_shape out = ops_shape_make(2, (const int64_t[]){rank < 0 ? -1 : rank, -1});
+  int64_t n;
+  if (rank < 0 || !ops_shape_has_value(x) || !ops_tensor_numel(x, &n)) {
+    return ops_shape_set(c, 0, OPS_DTYPE_I64, &out);
+  }
+  int64_t count = 0;
+  for (int64_t i = 0; i < n; i++)
+    count += !ops_kvalue_is_zero(x->data, (int)x->dtype, i);
+  out.dims[1] = count;
+  return ops_shape_set(c, 0, OPS_DTYPE_I64, &out);
 }
 
 enum ops_status ops_shape_infer_compress(struct ops_infer *c) {

@@ -619,6 +619,8 @@ static enum ops_status infer_node(struct ops_infer *c) {
       return ops_shape_infer_split(c);
     case OPS_OP_COMPRESS:
       return ops_shape_infer_compress(c);
+    case OPS_OP_NON_ZERO:
+      return ops_shape_infer_non_zero(c);
     case OPS_OP_CONSTANT_OF_SHAPE:
       return ops_shape_infer_constant_of_shape(c);
     case OPS_OP_RANGE:

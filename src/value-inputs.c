@@ -17,6 +17,7 @@ static const struct value_slots value_slots[] = {
     {"Dropout", 1u << 1 | 1u << 2},
     {"Expand", 1u << 1},
     {"MaxUnpool", 1u << 2},
+    {"NonZero", 1u << 0},
     {"OneHot", 1u << 1},
     {"Pad", 1u << 1 | 1u << 3},
     {"Range", 1u << 0 | 1u << 1 | 1u << 2},

@@ -66,3 +66,26 @@ enum ops_kresult ops_any_compress_kernel__scalar(const struct ops_kcall *call) {
   }
   return OPS_KRESULT_OK;
 }
+
+/* NonZero: the multi-index of every non-zero element, in row-major order, as a [rank, count]
+ * i64 tensor (coordinate k of element j at y[k * count + j]). */
+enum ops_kresult ops_any_non_zero_kernel__scalar(const struct ops_kcall *call) {
+  const struct ops_kdims *xd = &call->in_dims[0];
+  int dtype = call->in_dtype[0];
+  int64_t n = ops_kdims_numel(xd);
+  int64_t count = call->out_dims[0].d[1];
+  int64_t *y = call->out[0];
+  int64_t j = 0;
+  for (int64_t i = 0; i < n; i++) {
+    if (ops_kvalue_is_zero(call->in[0], dtype, i)) continue;
+    /* The output was sized from the value the binder saw; more here would not fit. */
+    if (j >= count) return OPS_KRESULT_BAD_VALUE;
+    int64_t rest = i;
+    for (int k = xd->rank - 1; k >= 0; k--) {
+      y[k * count + j] = rest % xd->d[k];
+      rest /= xd->d[k];
+    }
+    j++;
+  }
+  return j == count ? OPS_KRESULT_OK : OPS_KRESULT_BAD_VALUE;
+}

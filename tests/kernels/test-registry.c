@@ -18,14 +18,15 @@ static void test_names_unique_and_complete(void **state) {
   for (size_t i = 0; i < n; i++) {
     assert_non_null(e[i].fn);
     assert_non_null(e[i].op);
-    assert_int_equal(e[i].unit, OPSCOPE_UNIT_SCALAR);
-    /* Names follow STYLE.md §3: ops_<dtype>_<op>_kernel__scalar. */
-    OPS_ASSERT_CONTAINS(e[i].name, "_kernel__scalar");
+    /* Names follow STYLE.md §3: ops_<dtype>_<op>_kernel__<unit>. */
+    assert_true(e[i].unit == OPSCOPE_UNIT_SCALAR || e[i].unit == OPSCOPE_UNIT_SIMD);
+    OPS_ASSERT_CONTAINS(e[i].name,
+                        e[i].unit == OPSCOPE_UNIT_SCALAR ? "_kernel__scalar" : "_kernel__simd");
     assert_int_equal(strncmp(e[i].name, "ops_", 4), 0);
     for (size_t j = i + 1; j < n; j++) {
       if (strcmp(e[i].name, e[j].name) == 0) fail_msg("kernel name %s appears twice", e[i].name);
       if (e[i].fn == e[j].fn) fail_msg("%s and %s share a function", e[i].name, e[j].name);
-      if (strcmp(e[i].op, e[j].op) == 0 && e[i].dtype == e[j].dtype) {
+      if (strcmp(e[i].op, e[j].op) == 0 && e[i].dtype == e[j].dtype && e[i].unit == e[j].unit) {
         fail_msg("%s has two entries for dtype %d", e[i].op, e[i].dtype);
       }
     }
@@ -98,8 +99,14 @@ static void test_find(void **state) {
   assert_false(ops_registry_has_op("NonMaxSuppression", OPSCOPE_UNIT_SCALAR));
   assert_null(ops_registry_find("Conv", OPSCOPE_UNIT_SCALAR, OPSCOPE_DTYPE_I64));
   assert_true(ops_registry_has_op("Conv", OPSCOPE_UNIT_SCALAR));
-  assert_null(ops_registry_find("Conv", OPSCOPE_UNIT_SIMD, OPSCOPE_DTYPE_F32));
-  assert_false(ops_registry_has_op("Conv", OPSCOPE_UNIT_SIMD));
+  /* The simd unit has its own list: f32 Conv, not f64 or int Conv, and no Clip yet. */
+  const struct ops_kernel_entry *simd_conv =
+      ops_registry_find("Conv", OPSCOPE_UNIT_SIMD, OPSCOPE_DTYPE_F32);
+  assert_non_null(simd_conv);
+  assert_string_equal(simd_conv->name, "ops_f32_conv_kernel__simd");
+  assert_null(ops_registry_find("Conv", OPSCOPE_UNIT_SIMD, OPSCOPE_DTYPE_F64));
+  assert_true(ops_registry_has_op("Conv", OPSCOPE_UNIT_SIMD));
+  assert_false(ops_registry_has_op("Clip", OPSCOPE_UNIT_SIMD));
   assert_null(ops_registry_find(NULL, OPSCOPE_UNIT_SCALAR, OPSCOPE_DTYPE_F32));
   assert_null(ops_registry_find("conv", OPSCOPE_UNIT_SCALAR, OPSCOPE_DTYPE_F32));
 }

@@ -123,6 +123,34 @@ static void test_split_omitted_and_empty(void **state) {
   free(p);
 }
 
+/* NonZero by value: -0.0 is zero, NaN is not; coordinates row-major, one row per dim; an
+ * output sized for another count is refused. */
+static void test_non_zero(void **state) {
+  (void)state;
+  const float x[2][3] = {{0.0f, -0.0f, 2.0f}, {NAN, 0.0f, -1.0f}};
+  int64_t y[2][3];
+  struct kt k;
+  kt_init(&k);
+  kt_in(&k, x, OPSCOPE_DTYPE_F32, KT_DIMS(2, 3));
+  kt_out(&k, y, OPSCOPE_DTYPE_I64, KT_DIMS(2, 3));
+  assert_int_equal(kt_run(&k, ops_any_non_zero_kernel__scalar, NULL), OPS_KRESULT_OK);
+  const int64_t want[2][3] = {{0, 1, 1}, {2, 0, 2}};
+  assert_memory_equal(y, want, sizeof want);
+  const uint16_t h[4] = {0x8000u, 0x3c00u, 0x0000u, 0x0001u}; /* -0, 1, +0, a subnormal */
+  int64_t yh[1][2];
+  kt_init(&k);
+  kt_in(&k, h, OPSCOPE_DTYPE_F16, KT_DIMS(4));
+  kt_out(&k, yh, OPSCOPE_DTYPE_I64, KT_DIMS(1, 2));
+  assert_int_equal(kt_run(&k, ops_any_non_zero_kernel__scalar, NULL), OPS_KRESULT_OK);
+  assert_int_equal(yh[0][0], 1);
+  assert_int_equal(yh[0][1], 3);
+  int64_t small[2][2];
+  kt_init(&k);
+  kt_in(&k, x, OPSCOPE_DTYPE_F32, KT_DIMS(2, 3));
+  kt_out(&k, small, OPSCOPE_DTYPE_I64, KT_DIMS(2, 2));
+  assert_int_equal(kt_run(&k, ops_any_non_zero_kernel__scalar, NULL), OPS_KRESULT_BAD_VALUE);
+}
+
 static void test_compress(void **state) {
   (void)state;
   const float x[3][2] = {{1, 2}, {3, 4}, {5, 6}};
@@ -600,6 +628,7 @@ int main(void) {
       cmocka_unit_test(test_tile_expand_u8),
       cmocka_unit_test(test_split_omitted_and_empty),
       cmocka_unit_test(test_compress),
+      cmocka_unit_test(test_non_zero),
       cmocka_unit_test(test_cumsum_in_place),
       cmocka_unit_test(test_trilu_eye_like),
       cmocka_unit_test(test_one_hot_indices),

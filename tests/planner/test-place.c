@@ -53,6 +53,13 @@ static void test_fallback_chain_has_reasons(void **state) {
       if (!ops_plan_node_is_fallback(plan, pn)) continue;
       /* Whatever the unit lacks, the op still lands on a unit below, with a reason. */
       assert_true(pn->assigned >= OPSCOPE_UNIT_SCALAR && pn->assigned < unit);
+      if (pn->reason == OPS_REASON_TOO_SMALL) {
+        /* Threads refuse work too small to split; the SIMD unit takes it. */
+        assert_int_equal(unit, OPSCOPE_UNIT_THREADS);
+        assert_int_equal(pn->assigned, OPSCOPE_UNIT_SIMD);
+        OPS_ASSERT_CONTAINS(pn->reason_text, "work too small for threads");
+        continue;
+      }
       assert_true(pn->reason == OPS_REASON_NO_KERNEL || pn->reason == OPS_REASON_DTYPE);
       OPS_ASSERT_CONTAINS(pn->reason_text, g->nodes[pn->node].op_type);
     }
@@ -87,10 +94,44 @@ static void test_unknown_op_is_reported(void **state) {
   ops_graph_free(g);
 }
 
+/* mlp (batch 1) on threads: the 784x256 Gemm (401 kFLOP) goes to the pool, the 256x128 and
+ * 128x10 ones are TOO_SMALL and run on simd, and Relu, which has no SIMD kernel, falls back to
+ * scalar with NO_KERNEL. */
+static void test_threads_reasons(void **state) {
+  (void)state;
+  struct ops_graph *g = load("builtin:mlp");
+  struct ops_plan *plan;
+  struct ops_diag d;
+  ops_diag_init(&d, NULL);
+  assert_int_equal(ops_plan_new(g, OPSCOPE_UNIT_THREADS, &plan, &d), OPS_OK);
+  size_t on_threads = 0, too_small = 0, no_kernel = 0;
+  for (size_t i = 0; i < plan->n_nodes; i++) {
+    const struct ops_plan_node *pn = &plan->nodes[i];
+    const char *op = g->nodes[pn->node].op_type;
+    if (pn->assigned == OPSCOPE_UNIT_THREADS) on_threads++;
+    if (pn->reason == OPS_REASON_TOO_SMALL) {
+      too_small++;
+      assert_string_equal(op, "Gemm");
+      OPS_ASSERT_CONTAINS(pn->reason_text, "threshold 256 kFLOP");
+    }
+    if (pn->reason == OPS_REASON_NO_KERNEL) {
+      no_kernel++;
+      assert_string_equal(op, "Relu");
+      assert_int_equal(pn->assigned, OPSCOPE_UNIT_SCALAR);
+    }
+  }
+  assert_int_equal(on_threads, 1);
+  assert_int_equal(too_small, 2);
+  assert_int_equal(no_kernel, 2);
+  ops_plan_free(plan);
+  ops_graph_free(g);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_scalar_places_everything),
       cmocka_unit_test(test_fallback_chain_has_reasons),
+      cmocka_unit_test(test_threads_reasons),
       cmocka_unit_test(test_unknown_op_is_reported),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

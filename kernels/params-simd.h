@@ -1,0 +1,51 @@
+/*
+ * Params of the SIMD unit's whole-op kernels (kernels/drivers/f32-ops.c): what the binder
+ * (compiler/bind-simd.c) resolved from the node, and the weights it packed once.
+ */
+#ifndef OPSCOPE_KERNELS_PARAMS_SIMD_H
+#define OPSCOPE_KERNELS_PARAMS_SIMD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kernels/kconfig.h"
+#include "kernels/params.h"
+
+/* Gemm and MatMul as batches of C[M, N] = op(A)[M, K] x B[K, N], then the epilogue: a
+ * per-column bias and clamp inside the microkernel, or, when alpha != 1 or C is not a constant
+ * vector, alpha * AB + beta * C (broadcast) in a pass after. */
+struct ops_simd_gemm_params {
+  const struct ops_kconfig_gemm *cfg;
+  size_t M, N, K;
+  int64_t batch;          /* output matrices (MatMul's broadcast batch); 1 for Gemm */
+  const int64_t *a_index; /* per output matrix, the A matrix it reads; NULL: all read 0 */
+  const int64_t *b_index; /* per output matrix, the B matrix it reads; NULL: all read 0 */
+  bool trans_a;           /* Gemm: A is stored [K, M]; it is transposed into scratch */
+  const float *packed_b;  /* B constant: every B matrix packed at bind time; else NULL */
+  size_t packed_b_bytes;  /* one packed B matrix */
+  size_t b_k_stride,
+      b_n_stride;    /* element (k, n) of a B matrix at B[k * k_stride + n * n_stride] */
+  const float *bias; /* per-column bias for the microkernel (beta * C), or NULL */
+  bool post;         /* apply alpha and beta * C after the GEMM instead */
+  float alpha, beta;
+  int64_t c_rows, c_cols; /* C's dims as broadcast to [M, N] (1 or M; 1 or N) */
+  struct ops_f32_minmax_params clamp;
+};
+
+/* Conv as, per image and group, Y[Mg, P] = W[Mg, Kg] x cols[Kg, P] + bias, where cols is the
+ * image's patches (im2col; X itself for a 1x1 stride-1 unpadded conv). */
+struct ops_simd_conv_params {
+  const struct ops_kconfig_gemm *cfg;
+  struct ops_conv_params conv; /* strides, dilations, pads, group, spatial */
+  size_t Mg, Kg, P;            /* output channels per group, patch length, output pixels */
+  bool direct;                 /* 1x1, stride 1, no pad: X's channel planes are the columns */
+  struct ops_f32_minmax_params clamp;
+};
+
+/* Scratch either kernel needs: packed B (and, for Conv, the columns; for Gemm with transA the
+ * transposed A), 64-byte aligned parts. */
+size_t ops_simd_gemm_scratch(const struct ops_simd_gemm_params *p);
+size_t ops_simd_conv_scratch(const struct ops_simd_conv_params *p);
+
+#endif /* OPSCOPE_KERNELS_PARAMS_SIMD_H */
