@@ -290,7 +290,7 @@ static uint64_t now_ns(void) {
 }
 
 enum ops_status ops_exec_run(struct ops_exec *exec, struct ops_diag *d) {
-  if (!exec->profile && exec->timeline == NULL) {
+  if (!exec->profile && exec->timeline == NULL && exec->step_hook == NULL) {
     for (size_t s = 0; s < exec->n_steps; s++) {
       const struct ops_step *step = &exec->steps[s];
       enum ops_kresult r = step->bind.kernel->fn(&step->call);
@@ -311,18 +311,25 @@ enum ops_status ops_exec_run(struct ops_exec *exec, struct ops_diag *d) {
   for (size_t s = 0; s < exec->n_steps; s++) {
     const struct ops_step *step = &exec->steps[s];
     if (tl != NULL) tl[s] = t0;
+    if (exec->step_hook != NULL) exec->step_hook(exec->step_hook_ctx, s);
     enum ops_kresult r = step->bind.kernel->fn(&step->call);
     uint64_t t1 = now_ns();
     if (exec->profile) exec->step_ns[s] += t1 - t0;
     t0 = t1;
     if (r != OPS_KRESULT_OK) return step_failed(exec, step, r, d);
   }
+  if (exec->step_hook != NULL) exec->step_hook(exec->step_hook_ctx, exec->n_steps);
   if (tl != NULL) {
     tl[exec->n_steps] = t0;
     exec->timeline_len += exec->n_steps + 1;
   }
   if (exec->profile) exec->profiled_runs++;
   return OPS_OK;
+}
+
+void ops_exec_set_step_hook(struct ops_exec *exec, void (*fn)(void *ctx, size_t step), void *ctx) {
+  exec->step_hook = fn;
+  exec->step_hook_ctx = ctx;
 }
 
 void ops_exec_set_profiling(struct ops_exec *exec, bool on) {

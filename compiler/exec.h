@@ -37,15 +37,19 @@ struct ops_exec {
   const struct ops_plan *plan;   /* borrowed */
   struct ops_step *steps;        /* owned; n_steps entries in run order */
   size_t n_steps;
-  unsigned char *arena;   /* owned; arena_bytes bytes, OPS_MEM_ALIGN-aligned */
-  size_t arena_bytes;     /* after liveness-based reuse */
-  size_t naive_bytes;     /* the sum of all activation buffers, without reuse */
-  size_t scratch_bytes;   /* largest scratch of any step; it lives at the arena's end */
-  void **tensor_data;     /* owned; per graph tensor, where its bytes are during a run
-                             (constant data, or a slice of the arena); NULL if unused */
-  struct ops_pool *pool;  /* owned; the threads unit's persistent pool, created once per
-                             compiled model when a step runs on threads; NULL otherwise */
-  bool profile;           /* time each step (ops_exec_set_profiling) */
+  unsigned char *arena;  /* owned; arena_bytes bytes, OPS_MEM_ALIGN-aligned */
+  size_t arena_bytes;    /* after liveness-based reuse */
+  size_t naive_bytes;    /* the sum of all activation buffers, without reuse */
+  size_t scratch_bytes;  /* largest scratch of any step; it lives at the arena's end */
+  void **tensor_data;    /* owned; per graph tensor, where its bytes are during a run
+                            (constant data, or a slice of the arena); NULL if unused */
+  struct ops_pool *pool; /* owned; the threads unit's persistent pool, created once per
+                            compiled model when a step runs on threads; NULL otherwise */
+  bool profile;          /* time each step (ops_exec_set_profiling) */
+  /* Called at every step boundary of a run (ops_exec_set_step_hook): before step s with s, and
+   * after the last with n_steps; NULL when none. Lets the profiler read counters per op. */
+  void (*step_hook)(void *ctx, size_t step);
+  void *step_hook_ctx;
   uint64_t *step_ns;      /* owned; per step, nanoseconds summed over profiled runs */
   uint64_t profiled_runs; /* runs summed in step_ns */
   /* The sampling profiler's timeline (ops_exec_set_timeline); all 0 when none is attached. */
@@ -78,6 +82,11 @@ void ops_exec_set_profiling(struct ops_exec *exec, bool on);
  * Runs that no longer fit are counted in timeline_skipped. Independent of per-step profiling;
  * detached, it costs nothing beside the profiling branch. The buffer must outlive the runs. */
 void ops_exec_set_timeline(struct ops_exec *exec, uint64_t *buf, size_t cap);
+
+/* Attaches (fn not NULL) or detaches a step hook (see struct ops_exec). It runs outside the
+ * steps' timing only in the sense that its own cost lands in the step after it: use it in runs
+ * kept apart from timed ones. */
+void ops_exec_set_step_hook(struct ops_exec *exec, void (*fn)(void *ctx, size_t step), void *ctx);
 
 /* Bytes of tensor `tensor` after a run (borrowed), or NULL when the plan does not keep it. */
 const void *ops_exec_tensor(const struct ops_exec *exec, int tensor);

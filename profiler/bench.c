@@ -149,6 +149,51 @@ static enum ops_status collect_profile(const struct ops_exec *exec, struct ops_p
   return OPS_OK;
 }
 
+/* Per-op counters: the hook reads the whole set at every step boundary and charges the
+ * difference to the step that just ran. */
+struct op_counters {
+  const struct ops_pmu_set *pmu;
+  double prev[OPS_PMU_MAX_EVENTS];
+  double *acc; /* n_steps x pmu->n */
+};
+
+static void count_step(void *ctx, size_t step) {
+  struct op_counters *oc = ctx;
+  double now[OPS_PMU_MAX_EVENTS];
+  ops_pmu_read_now(oc->pmu, now);
+  if (step > 0) {
+    for (size_t i = 0; i < oc->pmu->n; i++)
+      oc->acc[(step - 1) * oc->pmu->n + i] += now[i] - oc->prev[i];
+  }
+  memcpy(oc->prev, now, sizeof now);
+}
+
+/* `runs` more runs with the counters read per op; the set's totals (those of the timed runs)
+ * are kept as they were. */
+static enum ops_status count_per_op(struct ops_exec *exec, struct ops_pmu_set *pmu, size_t runs,
+                                    struct ops_profile *p, struct ops_diag *d) {
+  struct op_counters oc = {.pmu = pmu};
+  p->counter_values = ops_calloc_array(exec->n_steps ? exec->n_steps * pmu->n : 1, sizeof(double));
+  if (p->counter_values == NULL) return ops_fail(d, OPS_ERR_NO_MEMORY, "out of memory");
+  oc.acc = p->counter_values;
+  struct ops_pmu_counter saved[OPS_PMU_MAX_EVENTS];
+  memcpy(saved, pmu->counters, sizeof saved);
+  ops_exec_set_step_hook(exec, count_step, &oc);
+  ops_pmu_start(pmu);
+  enum ops_status st = OPS_OK;
+  for (size_t r = 0; r < runs && st == OPS_OK; r++)
+    st = ops_exec_run(exec, d);
+  ops_pmu_stop(pmu);
+  ops_exec_set_step_hook(exec, NULL, NULL);
+  memcpy(pmu->counters, saved, sizeof saved);
+  if (st != OPS_OK) return st;
+  p->n_counters = pmu->n;
+  p->counter_runs = runs;
+  for (size_t i = 0; i < exec->n_steps * pmu->n; i++)
+    p->counter_values[i] /= (double)(runs ? runs : 1);
+  return OPS_OK;
+}
+
 enum ops_status ops_bench_run(struct ops_exec *exec, const struct ops_bench_config *cfg,
                               struct ops_pmu_set *pmu, struct ops_bench_result *out,
                               struct ops_diag *d) {
@@ -212,6 +257,10 @@ enum ops_status ops_bench_run(struct ops_exec *exec, const struct ops_bench_conf
     out->profile.overhead_pct =
         out->stats.median > 0 ? 100.0 * (pstats.median - out->stats.median) / out->stats.median
                               : 0.0;
+    if (pmu != NULL) {
+      st = count_per_op(exec, pmu, out->n, &out->profile, d);
+      if (st != OPS_OK) return st;
+    }
   }
   out->peak_rss_bytes = peak_rss_bytes();
   return OPS_OK;
@@ -288,5 +337,6 @@ done:
 void ops_bench_result_done(struct ops_bench_result *r) {
   free(r->samples_ms);
   free(r->profile.ops);
+  free(r->profile.counter_values);
   memset(r, 0, sizeof *r);
 }

@@ -42,6 +42,12 @@ struct ops_profile {
   double total_ms;     /* sum of the ops' means */
   double overhead_pct; /* median latency with per-op timing over the median without, minus 1, in
                           percent */
+  /* With counters (--profile with --counters): each op's share of every counter of the set,
+   * per run, read at the op's boundaries in runs of their own. n_ops x n_counters, row per op;
+   * NAN where a counter is unavailable. */
+  double *counter_values; /* owned */
+  size_t n_counters;
+  uint64_t counter_runs;
 };
 
 /* Statistics of the timed runs, in milliseconds. Percentiles interpolate linearly between the

@@ -4,6 +4,7 @@
 #include "profiler/pmu.h"
 
 #include <errno.h>
+#include <math.h>
 #include <linux/perf_event.h>
 #include <stdio.h>
 #include <string.h>
@@ -190,6 +191,26 @@ void ops_pmu_stop(struct ops_pmu_set *set) {
       snprintf(c->reason, sizeof c->reason, "multiplexed: counted %.1f%% of the time, scaled",
                c->running_pct);
     }
+  }
+}
+
+void ops_pmu_read_now(const struct ops_pmu_set *set, double *values) {
+  uint64_t buf[2][3 + OPS_PMU_MAX_EVENTS];
+  bool ok[2] = {false, false};
+  for (int g = 0; g < 2; g++) {
+    if (set->leader[g] < 0) continue;
+    ssize_t want = (ssize_t)((3 + (size_t)set->members[g]) * sizeof(uint64_t));
+    ok[g] = read(set->leader[g], buf[g], sizeof buf[g]) == want &&
+            buf[g][0] == (uint64_t)set->members[g];
+  }
+  for (size_t i = 0; i < set->n; i++) {
+    const struct ops_pmu_counter *c = &set->counters[i];
+    values[i] = NAN;
+    if (c->fd < 0 || !ok[c->group]) continue;
+    const uint64_t *b = buf[c->group];
+    uint64_t enabled = b[1], running = b[2], raw = b[3 + c->slot];
+    if (running == 0) continue;
+    values[i] = (double)raw * ((double)enabled / (double)running);
   }
 }
 

@@ -60,6 +60,10 @@ enum ops_status ops_pmu_open(struct ops_pmu_set *set, const char *events, struct
 void ops_pmu_start(struct ops_pmu_set *set);
 /* Disables every group and reads the values, states and running shares. */
 void ops_pmu_stop(struct ops_pmu_set *set);
+/* Reads every counter's scaled running total now, without stopping, into values[i] (one per
+ * counter of the set); NAN for a counter that is not open or could not be read. Two read()
+ * calls (one per group): cheap enough for op boundaries, not for inner loops. */
+void ops_pmu_read_now(const struct ops_pmu_set *set, double *values);
 void ops_pmu_close(struct ops_pmu_set *set);
 
 /* The counter called `name`, or NULL. */

@@ -3,6 +3,7 @@
  * --benchmark-all (one row per unit) and --compare / --test (errors against scalar).
  */
 #include <inttypes.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -91,6 +92,55 @@ out:
   free(order);
 }
 
+/* Each of the slowest ops' share of every counter, per run; counters the machine cannot read
+ * are named once with their state, never shown as 0. */
+static void print_op_counters(FILE *f, const struct ops_graph *g,
+                              const struct ops_report_bench *b) {
+  const struct ops_profile *p = &b->result->profile;
+  const struct ops_pmu_set *set = b->counters;
+  if (p->counter_values == NULL || set == NULL || p->n_counters != set->n) return;
+  size_t order_n = p->n_ops;
+  const struct ops_op_time **order = calloc(order_n ? order_n : 1, sizeof *order);
+  if (order == NULL) return;
+  for (size_t i = 0; i < order_n; i++)
+    order[i] = &p->ops[i];
+  qsort(order, order_n, sizeof *order, compare_time_desc);
+  fprintf(f, "Counters per op (mean of %llu runs of their own, user space):\n  %-32s",
+          (unsigned long long)p->counter_runs, "node");
+  for (size_t c = 0; c < set->n; c++) {
+    const struct ops_pmu_counter *k = &set->counters[c];
+    if (k->state == OPS_COUNTER_OK || k->state == OPS_COUNTER_SCALED) {
+      fprintf(f, " %16s", strcmp(k->unit, "ns") == 0 ? "task-clock ms" : k->name);
+    }
+  }
+  fprintf(f, "\n");
+  size_t top = order_n < TOP_OPS ? order_n : TOP_OPS;
+  for (size_t i = 0; i < top; i++) {
+    size_t s = (size_t)(order[i] - p->ops);
+    fprintf(f, "  %-32.32s", g->nodes[p->ops[s].node].name);
+    for (size_t c = 0; c < set->n; c++) {
+      const struct ops_pmu_counter *k = &set->counters[c];
+      if (k->state != OPS_COUNTER_OK && k->state != OPS_COUNTER_SCALED) continue;
+      double v = p->counter_values[s * set->n + c];
+      if (isnan(v)) {
+        fprintf(f, " %16s", "n/a");
+      } else if (strcmp(k->unit, "ns") == 0) {
+        fprintf(f, " %16.4f", v / 1e6);
+      } else {
+        fprintf(f, " %16.1f", v);
+      }
+    }
+    fprintf(f, "\n");
+  }
+  for (size_t c = 0; c < set->n; c++) {
+    const struct ops_pmu_counter *k = &set->counters[c];
+    if (k->state == OPS_COUNTER_OK || k->state == OPS_COUNTER_SCALED) continue;
+    fprintf(f, "  %-18s n/a per op, as per run (%s: %s)\n", k->name,
+            ops_counter_state_name(k->state), k->reason);
+  }
+  free(order);
+}
+
 /* Counters per timed run; unavailable ones show their state and reason, never a number. */
 static void print_counters(FILE *f, const struct ops_report_bench *b) {
   double runs = b->result->n ? (double)b->result->n : 1.0;
@@ -139,6 +189,8 @@ void ops_report_bench_text(FILE *f, const struct ops_report *r) {
   }
   if (b->counters != NULL) print_counters(f, b);
   if (b->result->profile.n_ops > 0) print_profile(f, r, &b->result->profile);
+  if (b->counters != NULL && b->result->profile.counter_values != NULL)
+    print_op_counters(f, r->graph, b);
 }
 
 /* Stage times of one unit: its own load + plan + compile when recorded, else the report's. */

@@ -331,7 +331,8 @@ static json_object *verify_json(const struct ops_report_verify *v) {
   return o;
 }
 
-static json_object *profile_json(const struct ops_report *r, const struct ops_profile *p) {
+static json_object *profile_json(const struct ops_report *r, const struct ops_profile *p,
+                                 const struct ops_pmu_set *counters) {
   const struct ops_graph *g = r->graph;
   json_object *o = json_object_new_object();
   put(o, "runs", json_object_new_int64((int64_t)p->runs));
@@ -353,6 +354,15 @@ static json_object *profile_json(const struct ops_report *r, const struct ops_pr
                        ? r->plan->nodes[t->node].cost.flops
                        : 0.0;
     put(e, "gflops", flops > 0 && t->mean_ms > 0 ? number(flops / (t->mean_ms * 1e6)) : NULL);
+    if (p->counter_values != NULL && counters != NULL && p->n_counters == counters->n) {
+      json_object *cv = json_object_new_object();
+      for (size_t c = 0; c < counters->n; c++) {
+        const struct ops_pmu_counter *k = &counters->counters[c];
+        bool ok = k->state == OPS_COUNTER_OK || k->state == OPS_COUNTER_SCALED;
+        put(cv, k->name, ok ? number(p->counter_values[i * counters->n + c]) : NULL);
+      }
+      put(e, "counters", cv);
+    }
     json_object_array_add(ops, e);
   }
   put(o, "ops", ops);
@@ -432,7 +442,7 @@ static json_object *bench_json(const struct ops_report *r, const struct ops_repo
     }
     put(o, "metrics", metrics);
   }
-  if (res->profile.n_ops > 0) put(o, "profile", profile_json(r, &res->profile));
+  if (res->profile.n_ops > 0) put(o, "profile", profile_json(r, &res->profile, b->counters));
   put(o, "peak_rss_bytes",
       res->peak_rss_bytes >= 0 ? json_object_new_int64(res->peak_rss_bytes) : NULL);
   return o;
