@@ -36,8 +36,8 @@ const char ops_pmu_default_events[] =
     "cycles,instructions,cache-references,cache-misses,branch-misses,task-clock,page-faults,"
     "context-switches,cpu-migrations";
 
-static const char *const state_names[OPS_COUNTER_STATE_COUNT] = {"ok", "scaled", "not counted",
-                                                                 "not supported"};
+static const char *const state_names[OPS_COUNTER_STATE_COUNT] = {
+    "ok", "scaled", "not counted", "not supported", "permission denied"};
 
 const char *ops_counter_state_name(enum ops_counter_state s) {
   return (unsigned)s < OPS_COUNTER_STATE_COUNT ? state_names[s] : "not supported";
@@ -137,8 +137,10 @@ enum ops_status ops_pmu_open(struct ops_pmu_set *set, const char *list, struct o
     c->group = e->type == PERF_TYPE_HARDWARE ? 0 : 1;
     c->fd = open_event(e, set->leader[c->group]);
     if (c->fd < 0) {
-      c->state = OPS_COUNTER_NOT_SUPPORTED;
-      explain(errno, e->type, c->reason, sizeof c->reason);
+      int err = errno;
+      c->state =
+          err == EACCES || err == EPERM ? OPS_COUNTER_PERMISSION_DENIED : OPS_COUNTER_NOT_SUPPORTED;
+      explain(err, e->type, c->reason, sizeof c->reason);
     } else {
       if (set->leader[c->group] < 0) set->leader[c->group] = c->fd;
       c->slot = set->members[c->group]++;

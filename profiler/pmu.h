@@ -16,10 +16,11 @@
 #include "src/diag.h"
 
 enum ops_counter_state {
-  OPS_COUNTER_OK = 0,        /* counted the whole time */
-  OPS_COUNTER_SCALED,        /* multiplexed: counted part of the time, value scaled up */
-  OPS_COUNTER_NOT_COUNTED,   /* opened, but never scheduled on the CPU */
-  OPS_COUNTER_NOT_SUPPORTED, /* could not be opened; `reason` says why */
+  OPS_COUNTER_OK = 0,            /* counted the whole time */
+  OPS_COUNTER_SCALED,            /* multiplexed: counted part of the time, value scaled up */
+  OPS_COUNTER_NOT_COUNTED,       /* opened, but never scheduled on the CPU */
+  OPS_COUNTER_NOT_SUPPORTED,     /* could not be opened; `reason` says why */
+  OPS_COUNTER_PERMISSION_DENIED, /* refused by perf_event_paranoid or capabilities; `reason` */
   OPS_COUNTER_STATE_COUNT
 };
 
