@@ -103,7 +103,8 @@ void ops_cost_model_defaults(struct ops_cost_model *m) {
   t->gbs[OPS_MEM_L2] = v->gbs[OPS_MEM_L2] * n;
   t->gbs[OPS_MEM_L3] = v->gbs[OPS_MEM_L3] * (n > 1 ? n * 0.7 : 1.0);
   t->gbs[OPS_MEM_DRAM] = v->gbs[OPS_MEM_DRAM] * (n > 1 ? 1.5 : 1.0);
-  t->overhead_us = 5.0;
+  t->overhead_us = 2.0;
+  t->wake_us = 50.0;
   snprintf(m->source, sizeof m->source, "defaults (no calibration: run opscope --calibrate)");
 }
 
@@ -139,6 +140,7 @@ static double *field(struct ops_cost_model *m, const char *key) {
     struct ops_unit_peaks *p = &m->units[u];
     if (strcmp(rest, "gflops") == 0) return &p->gflops;
     if (strcmp(rest, "overhead_us") == 0) return &p->overhead_us;
+    if (strcmp(rest, "wake_us") == 0) return &p->wake_us;
     for (int l = 0; l < OPS_MEM_LEVELS; l++) {
       if (strncmp(rest, "gbs.", 4) == 0 && strcmp(rest + 4, level_names[l]) == 0) return &p->gbs[l];
     }
@@ -161,6 +163,7 @@ enum ops_status ops_cost_model_save(const struct ops_cost_model *m, const char *
     const struct ops_unit_peaks *p = &m->units[u];
     const char *name = opscope_unit_name(u);
     fprintf(f, "%s.gflops %.6g\n%s.overhead_us %.6g\n", name, p->gflops, name, p->overhead_us);
+    if (p->wake_us > 0) fprintf(f, "%s.wake_us %.6g\n", name, p->wake_us);
     for (int l = 0; l < OPS_MEM_LEVELS; l++)
       fprintf(f, "%s.gbs.%s %.6g\n", name, level_names[l], p->gbs[l]);
     for (int c = 0; c < OPS_CLASS_COUNT; c++)

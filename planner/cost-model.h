@@ -22,9 +22,10 @@ const char *ops_mem_level_name(enum ops_mem_level level);
 
 /* What one unit reaches. */
 struct ops_unit_peaks {
-  double gflops;                      /* f32 operations per second at best, in G */
-  double gbs[OPS_MEM_LEVELS];         /* bytes per second from each level, in G */
-  double overhead_us;                 /* fixed cost of dispatching one op */
+  double gflops;              /* f32 operations per second at best, in G */
+  double gbs[OPS_MEM_LEVELS]; /* bytes per second from each level, in G */
+  double overhead_us; /* fixed cost of dispatching one op (threads: with the workers awake) */
+  double wake_us;     /* threads: waking the pool's sleeping workers, once per run that uses it */
   double efficiency[OPS_CLASS_COUNT]; /* share of gflops each op class reaches */
 };
 

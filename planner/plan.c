@@ -37,6 +37,40 @@ static bool outputs_known(const struct ops_graph *g, const struct ops_node *n) {
   return any;
 }
 
+/* The cheapest supported unit of a node other than threads, or -1. */
+static int best_without_threads(const struct ops_plan_node *pn) {
+  int best = -1;
+  for (int u = OPSCOPE_UNIT_SCALAR; u < OPSCOPE_UNIT_THREADS; u++) {
+    if (pn->supported[u] && (best < 0 || pn->est_ms[u] < pn->est_ms[best])) best = u;
+  }
+  return best;
+}
+
+/* `all` places node by node with the pool's per-op cost for awake workers; but a run that uses
+ * threads at all first wakes them. When what threads save over the next best units is less
+ * than that, the ops go to their best other unit. */
+static void drop_threads_if_waking_costs_more(struct ops_plan *plan) {
+  double saved_ms = 0.0;
+  bool any = false;
+  for (size_t i = 0; i < plan->n_nodes; i++) {
+    const struct ops_plan_node *pn = &plan->nodes[i];
+    if (pn->kind == OPS_PLAN_CONSTANT || pn->assigned != OPSCOPE_UNIT_THREADS) continue;
+    int alt = best_without_threads(pn);
+    if (alt < 0) return; /* only threads can run it: keep the plan */
+    saved_ms += pn->est_ms[alt] - pn->est_ms[OPSCOPE_UNIT_THREADS];
+    any = true;
+  }
+  if (!any || saved_ms >= plan->model.units[OPSCOPE_UNIT_THREADS].wake_us * 1e-3) return;
+  for (size_t i = 0; i < plan->n_nodes; i++) {
+    struct ops_plan_node *pn = &plan->nodes[i];
+    if (pn->kind == OPS_PLAN_CONSTANT || pn->assigned != OPSCOPE_UNIT_THREADS) continue;
+    int alt = best_without_threads(pn);
+    pn->kernel = ops_registry_find(pn->kernel->op, alt, pn->kernel->dtype);
+    if (alt == OPSCOPE_UNIT_SCALAR) pn->ukernel = NULL;
+    pn->assigned = alt;
+  }
+}
+
 enum ops_status ops_plan_new(const struct ops_graph *g, int requested, struct ops_plan **out,
                              struct ops_diag *d) {
   return ops_plan_new_with_model(g, requested, NULL, out, d);
@@ -78,6 +112,7 @@ enum ops_status ops_plan_new_with_model(const struct ops_graph *g, int requested
     pn->kind = ops_op_is_metadata(node->op) ? OPS_PLAN_METADATA : OPS_PLAN_EXECUTABLE;
     ops_place_node(g, node, requested, &plan->model, pn);
   }
+  if (requested == OPSCOPE_UNIT_ALL) drop_threads_if_waking_costs_more(plan);
   *out = plan;
   return OPS_OK;
 }

@@ -5,8 +5,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+
+#include <unistd.h>
 
 #include "compiler/exec.h"
+#include "kernels/threads/pool.h"
 #include "planner/plan.h"
 #include "profiler/clock.h"
 #include "src/load.h"
@@ -107,6 +111,44 @@ done:
   return st;
 }
 
+static void empty_task(const struct ops_task *task, void *ctx) {
+  (void)task;
+  (void)ctx;
+}
+
+static int compare_u64(const void *a, const void *b) {
+  uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+  return (x > y) - (x < y);
+}
+
+/* What entering the thread pool costs: `hot` with the workers still spinning from the run
+ * before (back-to-back ops), `wake` after a pause longer than they spin (the first threads op of
+ * a run). Medians of empty runs; false when no pool of two or more threads can be made. */
+static bool pool_costs_us(double *hot, double *wake) {
+  long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+  int nth = cpus < 1 ? 1 : cpus > OPS_POOL_MAX_THREADS ? OPS_POOL_MAX_THREADS : (int)cpus;
+  struct ops_pool *pool = NULL;
+  if (nth < 2 || ops_pool_new(nth, 0, &pool, NULL, 0) != OPS_OK) return false;
+  enum { RUNS = 100 };
+  uint64_t ns[2][RUNS];
+  for (int k = 0; k < 2; k++) {
+    for (int i = 0; i < RUNS; i++) {
+      if (k == 1) {
+        struct timespec pause = {0, 2000000};
+        nanosleep(&pause, NULL);
+      }
+      uint64_t t0 = ops_clock_ns();
+      ops_pool_run(pool, empty_task, NULL);
+      ns[k][i] = ops_clock_ns() - t0;
+    }
+    qsort(ns[k], RUNS, sizeof ns[k][0], compare_u64);
+  }
+  ops_pool_free(pool);
+  *hot = (double)ns[0][RUNS / 2] / 1e3;
+  *wake = (double)ns[1][RUNS / 2] / 1e3;
+  return true;
+}
+
 enum ops_status ops_calibrate(struct ops_cost_model *m, const struct ops_bench_config *cfg,
                               struct ops_calibration *out, struct ops_diag *d) {
   memset(out, 0, sizeof *out);
@@ -164,6 +206,10 @@ enum ops_status ops_calibrate(struct ops_cost_model *m, const struct ops_bench_c
     }
     for (int l = 0; l < OPS_MEM_LEVELS; l++)
       if (bandwidth[unit][l] > 0) p->gbs[l] = bandwidth[unit][l];
+  }
+  if (pool_costs_us(&out->pool_hot_us, &out->pool_wake_us)) {
+    m->units[OPSCOPE_UNIT_THREADS].overhead_us = out->pool_hot_us;
+    m->units[OPSCOPE_UNIT_THREADS].wake_us = out->pool_wake_us;
   }
   m->calibrated = true;
   out->seconds = (double)(ops_clock_ns() - t0) / 1e9;

@@ -35,7 +35,10 @@ struct ops_calibration_entry {
 struct ops_calibration {
   struct ops_calibration_entry entries[OPS_CALIBRATE_MAX];
   size_t n;
-  double seconds; /* wall time the calibration took */
+  double seconds;      /* wall time the calibration took */
+  double pool_hot_us;  /* an empty pool run with the workers spinning: threads' per-op overhead */
+  double pool_wake_us; /* the same after the workers slept: paid once per run that uses threads;
+                          both 0 when no pool of two or more threads could be made */
 };
 
 /* Calibrates *m (which starts from ops_cost_model_defaults) by timing every microbenchmark on

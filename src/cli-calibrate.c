@@ -80,6 +80,12 @@ int ops_cli_calibrate(struct ops_cli_session *s) {
                skipped, total, first);
       }
     }
+    if (cal.pool_hot_us > 0) {
+      printf(
+          "  entering the thread pool: %.1f us with the workers awake (per op), %.1f us "
+          "waking them (once per run)\n",
+          cal.pool_hot_us, cal.pool_wake_us);
+    }
     printf("Peaks: ");
     for (int u = 0; u < OPSCOPE_UNIT_ALL; u++)
       printf("%s%s %.3g GFLOP/s", u ? ", " : "", opscope_unit_name(u), m.units[u].gflops);
