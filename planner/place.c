@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "kernels/cpu.h"
 #include "kernels/kconfig.h"
 #include "kernels/registry.h"
 #include "planner/plan.h"
@@ -87,11 +88,23 @@ static const struct ops_kernel_entry *scalar_supports(const struct ops_graph *g,
   return registry_supports(OPSCOPE_UNIT_SCALAR, "scalar", "", g, n, reason, text, len);
 }
 
+/* The vector ISAs the SIMD kernels are written for; under a cap below all of them (--isa
+ * scalar, or a CPU without AVX2) the simd unit has nothing to run. */
+#define SIMD_ISAS (OPS_ISA_AVX2 | OPS_ISA_AVX512F | OPS_ISA_NEON)
+
 static const struct ops_kernel_entry *simd_supports(const struct ops_graph *g,
                                                     const struct ops_node *n,
                                                     enum ops_reason *reason, char *text,
                                                     size_t len) {
-  return registry_supports(OPSCOPE_UNIT_SIMD, "SIMD", "", g, n, reason, text, len);
+  const struct ops_kernel_entry *k =
+      registry_supports(OPSCOPE_UNIT_SIMD, "SIMD", "", g, n, reason, text, len);
+  if (k != NULL && (ops_cpu_dispatch_flags() & SIMD_ISAS) == 0) {
+    *reason = OPS_REASON_ISA;
+    snprintf(text, len, "the SIMD %s kernel needs AVX2, AVX-512 or NEON; this process is at %s",
+             n->op_type, ops_cpu_isa_name());
+    return NULL;
+  }
+  return k;
 }
 
 /* Below this much work per GEMM, waking the pool costs more than the other threads save. */
@@ -103,9 +116,13 @@ static const struct ops_kernel_entry *threads_supports(const struct ops_graph *g
                                                        const struct ops_node *n,
                                                        enum ops_reason *reason, char *text,
                                                        size_t len) {
-  const struct ops_kernel_entry *k = registry_supports(
-      OPSCOPE_UNIT_SIMD, "SIMD", " (threads runs SIMD kernels)", g, n, reason, text, len);
-  if (k == NULL) return NULL;
+  const struct ops_kernel_entry *k = simd_supports(g, n, reason, text, len);
+  if (k == NULL) {
+    /* Same refusal as simd's, said for threads. */
+    size_t used = strlen(text);
+    if (used + 30 < len) snprintf(text + used, len - used, " (threads runs SIMD kernels)");
+    return NULL;
+  }
   struct ops_node_cost cost;
   ops_cost_node(g, n, &cost);
   const struct ops_attr *group = ops_node_attr(n, "group");
