@@ -14,6 +14,7 @@
 #include "compiler/bind.h"
 #include "compiler/compiler-impl.h"
 #include "kernels/drivers/f32-gemm.h"
+#include "kernels/kconfig.h"
 #include "kernels/params-simd.h"
 #include "src/size.h"
 
@@ -198,6 +199,20 @@ static enum ops_status bind_conv(const struct bind_ctx *c, const struct ops_conv
   p->Kg = kg;
   p->P = pix;
   p->direct = direct;
+  const struct ops_tensor *x = in_t(c, 0);
+  if (v->spatial == 2 && w->shape.dims[1] == 1 && p->Mg == 1 && v->group == x->shape.dims[1]) {
+    /* Depthwise: the padded plane holds the input, its pads, and the vector steps' reach. */
+    p->dw = ops_kconfig_f32_dwconv();
+    p->geom = (struct ops_dwconv_geom){(size_t)w->shape.dims[2], (size_t)w->shape.dims[3],
+                                       (size_t)v->strides[0],    (size_t)v->strides[1],
+                                       (size_t)v->dilations[0],  (size_t)v->dilations[1]};
+    size_t oh = (size_t)y->shape.dims[2], ow = (size_t)y->shape.dims[3];
+    size_t rows = (oh - 1) * p->geom.sy + (p->geom.kh - 1) * p->geom.dy + 1;
+    size_t min_rows = (size_t)(x->shape.dims[2] + v->pads_begin[0]);
+    p->padded_h = oh == 0 ? 0 : (rows > min_rows ? rows : min_rows);
+    p->padded_w = ops_dwconv_padded_width(ow, p->dw->lanes, &p->geom,
+                                          (size_t)(x->shape.dims[3] + v->pads_begin[1]));
+  }
   p->clamp = (struct ops_f32_minmax_params){-INFINITY, INFINITY};
   out->params = p;
   out->scratch_bytes = ops_simd_conv_scratch(p);

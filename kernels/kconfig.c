@@ -52,3 +52,36 @@ const struct ops_kconfig_gemm *ops_kconfig_f32_gemm_variants(size_t *count) {
   *count = F32_GEMM_COUNT;
   return f32_gemm_variants;
 }
+
+static const struct ops_kconfig_dwconv f32_dwconv_variants[] = {
+#define OPS_UKERNEL(isa_flags_, fn, lanes_) \
+  {.ukernel = fn, .isa_flags = (isa_flags_), .lanes = (lanes_), .name = #fn},
+#include "kernels/lists/f32-dwconv.inc"
+#undef OPS_UKERNEL
+};
+
+#define F32_DWCONV_COUNT (sizeof f32_dwconv_variants / sizeof f32_dwconv_variants[0])
+
+static const struct ops_kconfig_dwconv *f32_dwconv_choice;
+static pthread_once_t f32_dwconv_once = PTHREAD_ONCE_INIT;
+
+static void f32_dwconv_init(void) {
+  uint32_t flags = ops_cpu_dispatch_flags();
+  f32_dwconv_choice = &f32_dwconv_variants[F32_DWCONV_COUNT - 1];
+  for (size_t i = 0; i < F32_DWCONV_COUNT; i++) {
+    if ((f32_dwconv_variants[i].isa_flags & flags) == f32_dwconv_variants[i].isa_flags) {
+      f32_dwconv_choice = &f32_dwconv_variants[i];
+      break;
+    }
+  }
+}
+
+const struct ops_kconfig_dwconv *ops_kconfig_f32_dwconv(void) {
+  pthread_once(&f32_dwconv_once, f32_dwconv_init);
+  return f32_dwconv_choice;
+}
+
+const struct ops_kconfig_dwconv *ops_kconfig_f32_dwconv_variants(size_t *count) {
+  *count = F32_DWCONV_COUNT;
+  return f32_dwconv_variants;
+}

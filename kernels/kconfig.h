@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "kernels/dwconv.h"
 #include "kernels/gemm.h"
 
 /* One f32 GEMM variant and how the driver blocks for it. */
@@ -32,5 +33,16 @@ const struct ops_kconfig_gemm *ops_kconfig_f32_gemm(void);
  * run it: check isa_flags against ops_cpu_get()->detected. For tests, benchmarks and
  * listings; *count gets the number. Borrowed, static. */
 const struct ops_kconfig_gemm *ops_kconfig_f32_gemm_variants(size_t *count);
+
+/* The f32 depthwise-convolution variant (kernels/lists/f32-dwconv.inc) for this process, chosen
+ * like the GEMM's: the first whose ISA flags the capped CPU has. */
+struct ops_kconfig_dwconv {
+  ops_f32_dwconv_ukernel_fn ukernel;
+  uint32_t isa_flags;
+  size_t lanes;     /* output columns per vector step */
+  const char *name; /* "ops_f32_dwconv_minmax_ukernel__simd_avx512f_u16" (static) */
+};
+const struct ops_kconfig_dwconv *ops_kconfig_f32_dwconv(void);
+const struct ops_kconfig_dwconv *ops_kconfig_f32_dwconv_variants(size_t *count);
 
 #endif /* OPSCOPE_KERNELS_KCONFIG_H */

@@ -40,6 +40,11 @@ struct ops_simd_conv_params {
   struct ops_conv_params conv; /* strides, dilations, pads, group, spatial */
   size_t Mg, Kg, P;            /* output channels per group, patch length, output pixels */
   bool direct;                 /* 1x1, stride 1, no pad: X's channel planes are the columns */
+  /* 2-D depthwise (one input and one output channel per group): the direct microkernel over a
+   * zero-padded copy of each channel plane instead of columns and GEMM. */
+  const struct ops_kconfig_dwconv *dw; /* NULL unless depthwise */
+  struct ops_dwconv_geom geom;
+  size_t padded_h, padded_w; /* the padded plane, floats */
   struct ops_f32_minmax_params clamp;
 };
 

@@ -146,11 +146,21 @@ static const struct unit_iface units[OPSCOPE_UNIT_ALL] = {
 
 /* The SIMD kernels of Gemm, MatMul and Conv run the GEMM variant chosen for this CPU; reports
  * name it beside the op kernel. */
-static const char *ukernel_of(const struct ops_plan_node *pn) {
+static const char *ukernel_of(const struct ops_graph *g, const struct ops_node *n,
+                              const struct ops_plan_node *pn) {
   if (pn->kernel == NULL || pn->assigned == OPSCOPE_UNIT_SCALAR) return NULL;
   const char *op = pn->kernel->op;
   if (strcmp(op, "Gemm") != 0 && strcmp(op, "MatMul") != 0 && strcmp(op, "Conv") != 0) {
     return NULL;
+  }
+  /* A 2-D depthwise Conv (one channel per group) runs the direct microkernel, as
+   * compiler/bind-simd.c decides with the same test. */
+  const struct ops_tensor *x = ops_node_input(g, n, 0), *w = ops_node_input(g, n, 1);
+  const struct ops_attr *group = ops_node_attr(n, "group");
+  if (strcmp(op, "Conv") == 0 && x != NULL && w != NULL && w->shape.rank == 4 &&
+      w->shape.dims[1] == 1 && group != NULL && group->type == OPS_ATTR_INT && group->i > 1 &&
+      group->i == x->shape.dims[1] && group->i == w->shape.dims[0]) {
+    return ops_kconfig_f32_dwconv()->name;
   }
   return ops_kconfig_f32_gemm()->name;
 }
@@ -203,14 +213,14 @@ void ops_place_node(const struct ops_graph *g, const struct ops_node *node, int 
       out->reason = reasons[OPSCOPE_UNIT_SCALAR];
       snprintf(out->reason_text, sizeof out->reason_text, "%s", texts[OPSCOPE_UNIT_SCALAR]);
     }
-    out->ukernel = ukernel_of(out);
+    out->ukernel = ukernel_of(g, node, out);
     return;
   }
   for (int unit = requested; unit >= OPSCOPE_UNIT_SCALAR; unit--) {
     if (kernels[unit] != NULL) {
       out->assigned = unit;
       out->kernel = kernels[unit];
-      out->ukernel = ukernel_of(out);
+      out->ukernel = ukernel_of(g, node, out);
       return;
     }
     /* The first refusal explains the placement; later ones only repeat it one unit down. */

@@ -32,6 +32,7 @@ size_t ops_simd_gemm_scratch(const struct ops_simd_gemm_params *p) {
 }
 
 size_t ops_simd_conv_scratch(const struct ops_simd_conv_params *p) {
+  if (p->dw != NULL) return align_up(p->padded_h * p->padded_w * sizeof(float));
   size_t bytes = packed_bytes(p->cfg, p->P, p->Kg);
   if (!p->direct) bytes += align_up(p->Kg * p->P * sizeof(float));
   return bytes;
@@ -180,6 +181,29 @@ enum ops_kresult ops_f32_conv_kernel__simd(const struct ops_kcall *call) {
   size_t x_plane = 1;
   for (int s = 0; s < p->conv.spatial; s++)
     x_plane *= (size_t)xd->d[2 + s];
+  int64_t y_numel = 1;
+  for (int i = 0; i < yd->rank; i++)
+    y_numel *= yd->d[i];
+  if (y_numel == 0) return OPS_KRESULT_OK;
+  if (p->dw != NULL) {
+    /* Depthwise: each channel plane, padded with zeros, through the direct microkernel. */
+    float *plane = call->scratch;
+    size_t ih = (size_t)xd->d[2], iw = (size_t)xd->d[3];
+    size_t oh = (size_t)yd->d[2], ow = (size_t)yd->d[3];
+    size_t top = (size_t)p->conv.pads_begin[0], left = (size_t)p->conv.pads_begin[1];
+    memset(plane, 0, p->padded_h * p->padded_w * sizeof *plane);
+    for (int64_t n = 0; n < batch; n++) {
+      for (int64_t c = 0; c < c_in; c++) {
+        const float *xc = x + (size_t)(n * c_in + c) * x_plane;
+        for (size_t r = 0; r < ih; r++)
+          memcpy(plane + (top + r) * p->padded_w + left, xc + r * iw, iw * sizeof *plane);
+        p->dw->ukernel(plane, p->padded_w, w + (size_t)c * p->geom.kh * p->geom.kw,
+                       bias != NULL ? bias[c] : 0.0f, y + (size_t)(n * m_out + c) * oh * ow, oh, ow,
+                       &p->geom, &p->clamp);
+      }
+    }
+    return OPS_KRESULT_OK;
+  }
   struct ops_f32_gemm_params gp = {NULL, {-INFINITY, INFINITY}};
   for (int64_t n = 0; n < batch; n++) {
     for (int64_t g = 0; g < groups; g++) {
