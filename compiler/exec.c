@@ -3,6 +3,7 @@
  */
 #include "compiler/exec.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -22,12 +23,31 @@ static void step_done(struct ops_step *s) {
   free(s->out_dtype);
 }
 
+/* The threads unit's pool: made once, when the first compiled model needs it, and shared by
+ * every compiled model of the process (never one per op or per run). One pool keeps models
+ * compiled side by side (--benchmark-all's threads and all) from having two sets of workers
+ * spin against each other for the same CPUs; a model that finds it busy (another thread
+ * running) runs its GEMMs on the calling thread. One thread per online CPU. */
+static pthread_mutex_t shared_pool_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct ops_pool *shared_pool;
+static size_t shared_pool_users;
+
+static void release_pool(struct ops_pool *pool) {
+  if (pool == NULL) return;
+  pthread_mutex_lock(&shared_pool_lock);
+  if (--shared_pool_users == 0) {
+    ops_pool_free(shared_pool);
+    shared_pool = NULL;
+  }
+  pthread_mutex_unlock(&shared_pool_lock);
+}
+
 void ops_exec_free(struct ops_exec *exec) {
   if (exec == NULL) return;
   for (size_t i = 0; i < exec->n_steps; i++)
     step_done(&exec->steps[i]);
   free(exec->steps);
-  ops_pool_free(exec->pool);
+  release_pool(exec->pool);
   free(exec->arena);
   free(exec->tensor_data);
   free(exec->step_ns);
@@ -48,8 +68,7 @@ static enum ops_status bind_node(const struct ops_graph *g, const struct ops_nod
   }
 }
 
-/* The threads unit's pool: one per compiled model, made once here and never per op or per run;
- * one thread per online CPU. Steps on the threads unit get it in their call. */
+/* Takes the shared pool when a step runs on threads, and gives its steps the pool. */
 static enum ops_status start_pool(struct ops_exec *e, struct ops_diag *d) {
   bool threads = false;
   for (size_t s = 0; s < e->n_steps; s++)
@@ -58,7 +77,14 @@ static enum ops_status start_pool(struct ops_exec *e, struct ops_diag *d) {
   long cpus = sysconf(_SC_NPROCESSORS_ONLN);
   int nth = cpus < 1 ? 1 : cpus > OPS_POOL_MAX_THREADS ? OPS_POOL_MAX_THREADS : (int)cpus;
   char msg[256];
-  enum ops_status st = ops_pool_new(nth, 0, &e->pool, msg, sizeof msg);
+  enum ops_status st = OPS_OK;
+  pthread_mutex_lock(&shared_pool_lock);
+  if (shared_pool == NULL) st = ops_pool_new(nth, 0, &shared_pool, msg, sizeof msg);
+  if (st == OPS_OK) {
+    shared_pool_users++;
+    e->pool = shared_pool;
+  }
+  pthread_mutex_unlock(&shared_pool_lock);
   if (st != OPS_OK) return ops_fail(d, st, "the threads unit's pool: %s", msg);
   for (size_t s = 0; s < e->n_steps; s++) {
     if (e->steps[s].unit == OPSCOPE_UNIT_THREADS) e->steps[s].call.pool = e->pool;

@@ -43,8 +43,8 @@ struct ops_exec {
   size_t scratch_bytes;  /* largest scratch of any step; it lives at the arena's end */
   void **tensor_data;    /* owned; per graph tensor, where its bytes are during a run
                             (constant data, or a slice of the arena); NULL if unused */
-  struct ops_pool *pool; /* owned; the threads unit's persistent pool, created once per
-                            compiled model when a step runs on threads; NULL otherwise */
+  struct ops_pool *pool; /* the threads unit's persistent pool, shared by the compiled models
+                            of the process (counted); NULL when no step runs on threads */
   bool profile;          /* time each step (ops_exec_set_profiling) */
   /* Called at every step boundary of a run (ops_exec_set_step_hook): before step s with s, and
    * after the last with n_steps; NULL when none. Lets the profiler read counters per op. */

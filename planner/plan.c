@@ -1,6 +1,7 @@
 /* The compute plan: built from placement of every node, summarized for reports. */
 #include "planner/plan.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -46,28 +47,34 @@ static int best_without_threads(const struct ops_plan_node *pn) {
   return best;
 }
 
-/* `all` places node by node with the pool's per-op cost for awake workers; but a run that uses
- * threads at all first wakes them. When what threads save over the next best units is less
- * than that, the ops go to their best other unit. */
+/* How long the pool's workers keep spinning after a run before they sleep (the pool spins
+ * SPIN_IDLE pause iterations, about this long on current x86 cores); an approximation. */
+#define POOL_SPIN_MS 0.1
+
+/* `all` places node by node with the pool's per-op cost for awake workers. But the workers fall
+ * asleep when no threads op has run for a while, and the next one pays to wake them: walking
+ * the plan in run order, a threads op after such a gap keeps threads only if what it saves
+ * over its next best unit pays for the wake; otherwise it moves there. */
 static void drop_threads_if_waking_costs_more(struct ops_plan *plan) {
-  double saved_ms = 0.0;
-  bool any = false;
-  for (size_t i = 0; i < plan->n_nodes; i++) {
-    const struct ops_plan_node *pn = &plan->nodes[i];
-    if (pn->kind == OPS_PLAN_CONSTANT || pn->assigned != OPSCOPE_UNIT_THREADS) continue;
-    int alt = best_without_threads(pn);
-    if (alt < 0) return; /* only threads can run it: keep the plan */
-    saved_ms += pn->est_ms[alt] - pn->est_ms[OPSCOPE_UNIT_THREADS];
-    any = true;
-  }
-  if (!any || saved_ms >= plan->model.units[OPSCOPE_UNIT_THREADS].wake_us * 1e-3) return;
+  double wake_ms = plan->model.units[OPSCOPE_UNIT_THREADS].wake_us * 1e-3;
+  double gap_ms = INFINITY; /* the first threads op of a run always wakes the pool */
   for (size_t i = 0; i < plan->n_nodes; i++) {
     struct ops_plan_node *pn = &plan->nodes[i];
-    if (pn->kind == OPS_PLAN_CONSTANT || pn->assigned != OPSCOPE_UNIT_THREADS) continue;
+    if (pn->kind == OPS_PLAN_CONSTANT || pn->assigned < 0) continue;
+    if (pn->assigned != OPSCOPE_UNIT_THREADS) {
+      gap_ms += pn->est_ms[pn->assigned];
+      continue;
+    }
     int alt = best_without_threads(pn);
-    pn->kernel = ops_registry_find(pn->kernel->op, alt, pn->kernel->dtype);
-    if (alt == OPSCOPE_UNIT_SCALAR) pn->ukernel = NULL;
-    pn->assigned = alt;
+    double saved = alt >= 0 ? pn->est_ms[alt] - pn->est_ms[OPSCOPE_UNIT_THREADS] : INFINITY;
+    if (gap_ms > POOL_SPIN_MS && saved < wake_ms) {
+      pn->kernel = ops_registry_find(pn->kernel->op, alt, pn->kernel->dtype);
+      if (alt == OPSCOPE_UNIT_SCALAR) pn->ukernel = NULL;
+      pn->assigned = alt;
+      gap_ms += pn->est_ms[alt];
+      continue;
+    }
+    gap_ms = 0.0;
   }
 }
 

@@ -123,7 +123,8 @@ static int compare_u64(const void *a, const void *b) {
 
 /* What entering the thread pool costs: `hot` with the workers still spinning from the run
  * before (back-to-back ops), `wake` after a pause longer than they spin (the first threads op of
- * a run). Medians of empty runs; false when no pool of two or more threads can be made. */
+ * a run, while the caller stays busy). Medians of empty runs; false when no pool of two or more
+ * threads can be made. */
 static bool pool_costs_us(double *hot, double *wake) {
   long cpus = sysconf(_SC_NPROCESSORS_ONLN);
   int nth = cpus < 1 ? 1 : cpus > OPS_POOL_MAX_THREADS ? OPS_POOL_MAX_THREADS : (int)cpus;
@@ -134,8 +135,11 @@ static bool pool_costs_us(double *hot, double *wake) {
   for (int k = 0; k < 2; k++) {
     for (int i = 0; i < RUNS; i++) {
       if (k == 1) {
-        struct timespec pause = {0, 2000000};
-        nanosleep(&pause, NULL);
+        /* Busy, as the calling thread is while other ops of a model run: the workers stop
+         * spinning and sleep, the caller's CPU does not. */
+        uint64_t until = ops_clock_ns() + 2000000;
+        while (ops_clock_ns() < until) {
+        }
       }
       uint64_t t0 = ops_clock_ns();
       ops_pool_run(pool, empty_task, NULL);
