@@ -17,8 +17,10 @@
 
 struct unit_iface {
   int unit;
-  /* The kernel that runs `node` on this unit, or NULL with *reason and text filled. */
+  /* The kernel that runs `node` (whose cost the caller computed) on this unit, or NULL with
+   * *reason and text filled. */
   const struct ops_kernel_entry *(*supports)(const struct ops_graph *g, const struct ops_node *n,
+                                             const struct ops_node_cost *cost,
                                              enum ops_reason *reason, char *text, size_t len);
 };
 
@@ -83,8 +85,10 @@ static const struct ops_kernel_entry *registry_supports(int unit, const char *wh
 
 static const struct ops_kernel_entry *scalar_supports(const struct ops_graph *g,
                                                       const struct ops_node *n,
+                                                      const struct ops_node_cost *cost,
                                                       enum ops_reason *reason, char *text,
                                                       size_t len) {
+  (void)cost; /* placement does not depend on it for this unit */
   return registry_supports(OPSCOPE_UNIT_SCALAR, "scalar", "", g, n, reason, text, len);
 }
 
@@ -94,8 +98,10 @@ static const struct ops_kernel_entry *scalar_supports(const struct ops_graph *g,
 
 static const struct ops_kernel_entry *simd_supports(const struct ops_graph *g,
                                                     const struct ops_node *n,
+                                                    const struct ops_node_cost *cost,
                                                     enum ops_reason *reason, char *text,
                                                     size_t len) {
+  (void)cost; /* placement does not depend on it for this unit */
   const struct ops_kernel_entry *k =
       registry_supports(OPSCOPE_UNIT_SIMD, "SIMD", "", g, n, reason, text, len);
   if (k != NULL && (ops_cpu_dispatch_flags() & SIMD_ISAS) == 0) {
@@ -114,21 +120,20 @@ static const struct ops_kernel_entry *simd_supports(const struct ops_graph *g,
  * GEMM the kernel splits (one per group of a grouped Conv) is worth splitting. */
 static const struct ops_kernel_entry *threads_supports(const struct ops_graph *g,
                                                        const struct ops_node *n,
+                                                       const struct ops_node_cost *cost,
                                                        enum ops_reason *reason, char *text,
                                                        size_t len) {
-  const struct ops_kernel_entry *k = simd_supports(g, n, reason, text, len);
+  const struct ops_kernel_entry *k = simd_supports(g, n, cost, reason, text, len);
   if (k == NULL) {
     /* Same refusal as simd's, said for threads. */
     size_t used = strlen(text);
     if (used + 30 < len) snprintf(text + used, len - used, " (threads runs SIMD kernels)");
     return NULL;
   }
-  struct ops_node_cost cost;
-  ops_cost_node(g, n, &cost);
   const struct ops_attr *group = ops_node_attr(n, "group");
   double splits =
       group != NULL && group->type == OPS_ATTR_INT && group->i > 1 ? (double)group->i : 1.0;
-  double per_gemm = cost.flops / splits;
+  double per_gemm = cost->flops / splits;
   if (per_gemm < THREADS_MIN_FLOPS) {
     *reason = OPS_REASON_TOO_SMALL;
     snprintf(text, len, "work too small for threads: %.1f kFLOP per GEMM%s, threshold %.0f kFLOP",
@@ -194,7 +199,8 @@ void ops_place_node(const struct ops_graph *g, const struct ops_node *node, int 
   char texts[OPSCOPE_UNIT_ALL][OPS_PLAN_REASON_MAX];
   for (int unit = OPSCOPE_UNIT_SCALAR; unit < OPSCOPE_UNIT_ALL; unit++) {
     texts[unit][0] = '\0';
-    kernels[unit] = units[unit].supports(g, node, &reasons[unit], texts[unit], sizeof texts[unit]);
+    kernels[unit] =
+        units[unit].supports(g, node, &out->cost, &reasons[unit], texts[unit], sizeof texts[unit]);
     out->supported[unit] = kernels[unit] != NULL;
   }
   out->ukernel = NULL;

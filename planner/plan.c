@@ -55,7 +55,7 @@ static int best_without_threads(const struct ops_plan_node *pn) {
  * asleep when no threads op has run for a while, and the next one pays to wake them: walking
  * the plan in run order, a threads op after such a gap keeps threads only if what it saves
  * over its next best unit pays for the wake; otherwise it moves there. */
-static void drop_threads_if_waking_costs_more(struct ops_plan *plan) {
+static void keep_threads_where_waking_pays(struct ops_plan *plan) {
   double wake_ms = plan->model.units[OPSCOPE_UNIT_THREADS].wake_us * 1e-3;
   double gap_ms = INFINITY; /* the first threads op of a run always wakes the pool */
   for (size_t i = 0; i < plan->n_nodes; i++) {
@@ -119,7 +119,7 @@ enum ops_status ops_plan_new_with_model(const struct ops_graph *g, int requested
     pn->kind = ops_op_is_metadata(node->op) ? OPS_PLAN_METADATA : OPS_PLAN_EXECUTABLE;
     ops_place_node(g, node, requested, &plan->model, pn);
   }
-  if (requested == OPSCOPE_UNIT_ALL) drop_threads_if_waking_costs_more(plan);
+  if (requested == OPSCOPE_UNIT_ALL) keep_threads_where_waking_pays(plan);
   *out = plan;
   return OPS_OK;
 }

@@ -16,15 +16,6 @@ static double placed_ms(const struct ops_plan_node *pn) {
   return pn->kind == OPS_PLAN_EXECUTABLE && pn->assigned >= 0 ? pn->est_ms[pn->assigned] : 0.0;
 }
 
-/* The last `width` characters of a long node name, marked with "..": exporters' names
- * ("/features/features.18/conv/conv.0/Conv") differ at the end, not the start. */
-static const char *name_tail(const char *name, size_t width, char *buf, size_t len) {
-  size_t n = strlen(name);
-  if (n <= width || width < 3) return name;
-  snprintf(buf, len, "..%s", name + n - (width - 2));
-  return buf;
-}
-
 struct ranked_node {
   double ms;
   size_t index;
@@ -76,7 +67,7 @@ static void print_top(FILE *f, const struct ops_report *r) {
     order[n++] = (struct ranked_node){placed_ms(&plan->nodes[i]), i};
   }
   qsort(order, n, sizeof *order, compare_ranked_desc);
-  size_t top = r->costs_top < n ? r->costs_top : n;
+  size_t top = r->top < n ? r->top : n;
   fprintf(f, "\nMost expensive ops (estimated on the unit each is placed on; %zu of %zu):\n", top,
           n);
   fprintf(f, "  %-28s %-18s %-14s %9s %9s %7s %10s %10s %10s %8s %6s\n", "node", "op", "class",
@@ -90,7 +81,7 @@ static void print_top(FILE *f, const struct ops_report *r) {
       snprintf(ms[u], sizeof ms[u], pn->supported[u] ? "%.4f" : "(%.4f)", pn->est_ms[u]);
     }
     fprintf(f, "  %-28.28s %-18.18s %-14s %9.3f %9.1f %7.2f %10s %10s %10s %8s %5.1f%%\n",
-            name_tail(node->name, 28, name, sizeof name), node->op_type,
+            ops_report_name_tail(node->name, 28, name, sizeof name), node->op_type,
             ops_op_class_name(pn->cost.cls), pn->cost.flops / 1e6,
             (pn->cost.bytes_read + pn->cost.bytes_written) / 1024.0, ops_cost_intensity(&pn->cost),
             ms[OPSCOPE_UNIT_SCALAR], ms[OPSCOPE_UNIT_SIMD], ms[OPSCOPE_UNIT_THREADS],
@@ -118,7 +109,7 @@ static void print_validation(FILE *f, const struct ops_report *r) {
     for (size_t i = 0; i < v->n; i++)
       order[i] = (struct ranked_node){v->measured_ms[i], i};
     qsort(order, v->n, sizeof *order, compare_ranked_desc);
-    size_t top = r->costs_top < v->n ? r->costs_top : v->n;
+    size_t top = r->top < v->n ? r->top : v->n;
     fprintf(f, "  %-28s %-18s %12s %12s %8s\n", "node", "op", "estimated ms", "measured ms",
             "ratio");
     for (size_t k = 0; k < top; k++) {
@@ -126,8 +117,8 @@ static void print_validation(FILE *f, const struct ops_report *r) {
       const struct ops_node *node = &g->nodes[v->nodes[i]];
       char name[64];
       fprintf(f, "  %-28.28s %-18.18s %12.4f %12.4f %8.2f\n",
-              name_tail(node->name, 28, name, sizeof name), node->op_type, v->estimated_ms[i],
-              v->measured_ms[i],
+              ops_report_name_tail(node->name, 28, name, sizeof name), node->op_type,
+              v->estimated_ms[i], v->measured_ms[i],
               v->measured_ms[i] > 0 ? v->estimated_ms[i] / v->measured_ms[i] : 0.0);
     }
     free(order);

@@ -546,7 +546,7 @@ enum ops_status ops_report_json_write(const char *path, const struct ops_report 
   if (r->compare != NULL) put(root, "compare", compare_json(r->compare));
   if (r->costs && r->plan != NULL) put(root, "costs", costs_json(r));
   if (r->validation != NULL) put(root, "validation", validation_json(r));
-  if (r->sampling != NULL) put(root, "sampling", ops_report_sample_json(r->sampling, r->costs_top));
+  if (r->sampling != NULL) put(root, "sampling", ops_report_sample_json(r->sampling, r->top));
 
   enum ops_status status = OPS_OK;
   const char *text = json_object_to_json_string_ext(

@@ -107,11 +107,16 @@ struct ops_report {
   bool bench_all;                           /* --benchmark-all: benches are interleaved units */
   const struct ops_report_compare *compare; /* NULL without --compare / --test */
   bool costs;                               /* --costs: the costs section is wanted */
-  size_t costs_top;                         /* --top N */
+  size_t top;                               /* --top N: rows of the ranked lists */
   const struct ops_report_validation *validation; /* NULL without --validate */
   const struct ops_sample_report *sampling;       /* NULL without --sample */
   struct ops_report_timing timing;
 };
+
+/* The last `width` characters of a long node name, marked with "..", into buf (or `name` itself
+ * when it fits): exporters' names ("/features/features.18/conv/conv.0/Conv") differ at the end,
+ * not the start. */
+const char *ops_report_name_tail(const char *name, size_t width, char *buf, size_t len);
 
 /* The compute-plan summary of --analyze: counts per kind and unit, coverage, and the fallback
  * list; with `per_node`, every node's placement too. */

@@ -7,6 +7,8 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "reports/report.h"
+
 static size_t limit(size_t n, size_t top) {
   return top != 0 && top < n ? top : n;
 }
@@ -23,15 +25,6 @@ static const char *base_name(const char *path) {
 
 /* The last `width` characters of a long node name, after "..": exported names such as
  * "/features/features.18/features.18.0/Conv" differ at the end, not the start. */
-static void print_tail(FILE *f, const char *s, int width) {
-  size_t len = strlen(s);
-  if (len <= (size_t)width) {
-    fprintf(f, "%-*s", width, s);
-  } else {
-    fprintf(f, "..%s", s + len - (size_t)(width - 2));
-  }
-}
-
 static void print_header(FILE *f, const struct ops_sample_report *r) {
   char rate[64];
   if (r->period != 0) {
@@ -99,7 +92,8 @@ void ops_report_sample_text(FILE *f, const struct ops_sample_report *r, size_t t
   for (size_t i = 0; i < limit(r->n_ops, top); i++) {
     const struct ops_sample_op *o = &r->ops[i];
     fprintf(f, "  %5.1f%% %8" PRIu64 "  %-5zu ", 100.0 * o->share, o->count, o->step);
-    print_tail(f, o->name, 36);
+    char tail[64];
+    fprintf(f, "%-36s", ops_report_name_tail(o->name, 36, tail, sizeof tail));
     fprintf(f, " %-18.18s %s\n", o->op_type, o->kernel);
   }
   fprintf(f, "  %5.1f%% %8" PRIu64 "  outside the model's runs (harness, between runs)\n",

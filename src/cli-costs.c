@@ -60,7 +60,7 @@ static int validate(struct ops_cli_session *s) {
 
 int ops_cli_costs(struct ops_cli_session *s) {
   s->report.costs = true;
-  s->report.costs_top = (size_t)s->opts->top;
+  s->report.top = (size_t)s->opts->top;
   if (s->opts->validate) {
     int rc = validate(s);
     if (rc != OPS_EXIT_OK) return rc;

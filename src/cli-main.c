@@ -205,7 +205,7 @@ int main(int argc, char **argv) {
     } else {
       s->opts = &opts;
       s->report.command_line = opts.command_line;
-      s->report.costs_top = (size_t)opts.top;
+      s->report.top = (size_t)opts.top;
       s->report.timing = (struct ops_report_timing){-1, -1, -1, -1};
       rc = run(s);
       ops_cli_verify_done(s);

@@ -26,12 +26,6 @@ static int by_ns_desc(const void *a, const void *b) {
   return (x->step > y->step) - (x->step < y->step);
 }
 
-/* The end of a long node name, where exported names differ. */
-static const char *name_tail(const char *s, size_t width) {
-  size_t len = strlen(s);
-  return len > width ? s + len - width : s;
-}
-
 /* Top three ops by per-op time against the top three by samples. */
 static void print_agreement(const struct ops_exec *e, const uint64_t *step_ns, size_t runs,
                             const struct ops_sample_report *r) {
@@ -44,9 +38,10 @@ static void print_agreement(const struct ops_exec *e, const uint64_t *step_ns, s
   size_t agree = 0, shown = 0;
   for (size_t i = 0; i < 3 && i < e->n_steps && i < r->n_ops; i++, shown++) {
     const struct ops_node *n = &e->graph->nodes[e->steps[timed[i].step].node];
+    char a[64], b[64];
     printf("  #%zu  timed: %-34s %9.3f ms/run    sampled: %-34s %5.1f%%\n", i + 1,
-           name_tail(n->name, 34), (double)timed[i].ns / 1e6 / (double)runs,
-           name_tail(r->ops[i].name, 34), 100.0 * r->ops[i].share);
+           ops_report_name_tail(n->name, 34, a, sizeof a), (double)timed[i].ns / 1e6 / (double)runs,
+           ops_report_name_tail(r->ops[i].name, 34, b, sizeof b), 100.0 * r->ops[i].share);
     for (size_t k = 0; k < 3 && k < r->n_ops; k++)
       agree += r->ops[k].step == timed[i].step;
   }
