@@ -13,6 +13,7 @@
 #include "kernels/kconfig.h"
 #include "kernels/registry.h"
 #include "planner/plan.h"
+#include "planner/simd-caps.h"
 #include "src/value-inputs.h"
 
 struct unit_iface {
@@ -110,11 +111,17 @@ static const struct ops_kernel_entry *simd_supports(const struct ops_graph *g,
              n->op_type, ops_cpu_isa_name());
     return NULL;
   }
+  if (k != NULL && !ops_simd_caps_accept(g, n, text, len)) {
+    *reason = OPS_REASON_ATTR;
+    return NULL;
+  }
   return k;
 }
 
 /* Below this much work per GEMM, waking the pool costs more than the other threads save. */
 #define THREADS_MIN_FLOPS 256e3
+/* The same for kernels that stream memory rather than compute (element-wise, pools, copies). */
+#define THREADS_MIN_BYTES (512.0 * 1024.0)
 
 /* The threads unit runs the SIMD kernels over the pool, so it can run what SIMD can, when each
  * GEMM the kernel splits (one per group of a grouped Conv) is worth splitting. */
@@ -129,6 +136,18 @@ static const struct ops_kernel_entry *threads_supports(const struct ops_graph *g
     size_t used = strlen(text);
     if (used + 30 < len) snprintf(text + used, len - used, " (threads runs SIMD kernels)");
     return NULL;
+  }
+  if (cost->cls != OPS_CLASS_CONV && cost->cls != OPS_CLASS_DEPTHWISE &&
+      cost->cls != OPS_CLASS_GEMM) {
+    /* Memory-bound kernels split their elements; what pays for the wake is bytes moved. */
+    double bytes = cost->bytes_read + cost->bytes_written;
+    if (bytes < THREADS_MIN_BYTES) {
+      *reason = OPS_REASON_TOO_SMALL;
+      snprintf(text, len, "work too small for threads: %.1f KiB moved, threshold %.0f KiB",
+               bytes / 1024.0, THREADS_MIN_BYTES / 1024.0);
+      return NULL;
+    }
+    return k;
   }
   const struct ops_attr *group = ops_node_attr(n, "group");
   double splits =
