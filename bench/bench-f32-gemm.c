@@ -1,8 +1,9 @@
 /*
  * bench-f32-gemm: speed of the f32 GEMM family on shapes from the shared models.
  *
- * For each shape C[M x N] = A[M x K] * B[K x N] it times the scalar unit's MatMul kernel (the
- * reference the other units are checked against), every microkernel variant of
+ * It first measures this core's f32 FMA peak per ISA (bench/peak.h), the yardstick of the "% peak"
+ * column. For each shape C[M x N] = A[M x K] * B[K x N] it times the scalar unit's MatMul kernel
+ * (the reference the other units are checked against), every microkernel variant of
  * kernels/lists/f32-gemm.inc this CPU can run on one thread through the op driver, and the
  * dispatched variant on the thread pool, and prints one table to paste into an issue: median
  * and fastest time, median GFLOP/s (2*M*N*K FLOPs per call), the interquartile spread of the
@@ -22,6 +23,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench/peak.h"
 #include "kernels/cpu.h"
 #include "kernels/drivers/f32-gemm.h"
 #include "kernels/kconfig.h"
@@ -38,8 +40,15 @@ struct shape {
   const char *from; /* where the shape occurs */
 };
 
-/* Shapes of the shared models' Conv (as 1x1 or im2col GEMM), Gemm and MatMul ops. */
+/* ResNet-18's 3x3 convolutions as the GEMMs the Conv driver runs (M = output channels, N =
+ * output pixels, K = input channels x 9), a batch-1 classifier, then shapes of the shared models'
+ * Conv (as 1x1 or im2col GEMM), Gemm and MatMul ops. */
 static const struct shape default_shapes[] = {
+    {64, 3136, 576, "ResNet-18 conv2_x 3x3 64->64 at 56x56"},
+    {128, 784, 1152, "ResNet-18 conv3_x 3x3 128->128 at 28x28"},
+    {256, 196, 2304, "ResNet-18 conv4_x 3x3 256->256 at 14x14"},
+    {512, 49, 4608, "ResNet-18 conv5_x 3x3 512->512 at 7x7"},
+    {1, 1000, 512, "batch-1 FC 512->1000 (ResNet-18 classifier)"},
     {3136, 24, 144, "mobilenet_v2 1x1 conv 144->24 at 56x56"},
     {784, 96, 16, "squeezenet1_1 expand-like 16->96 at 28x28"},
     {196, 576, 96, "mobilenet_v2 1x1 conv 96->576 at 14x14"},
@@ -119,14 +128,27 @@ static struct stats measure(struct bench *b, int min_reps) {
   return s;
 }
 
+/* The measured peaks: one thread of the widest ISA, and of AVX2 for the AVX2 variants. */
+static double peak_avx512f, peak_avx2;
+
+static double peak_for(uint32_t isa_flags) {
+  if (isa_flags & OPS_ISA_AVX512F) return peak_avx512f;
+  if (isa_flags & OPS_ISA_AVX2) return peak_avx2;
+  return 0.0;
+}
+
 static void row(const char *kernel, int threads, const struct stats *s, double flops,
-                double scalar_gflops) {
+                double scalar_gflops, double peak) {
   double gflops = flops / s->median_s * 1e-9;
+  char pct[16] = "-";
+  /* Against one core's peak times the threads used: the share of what those cores could do. */
+  if (peak > 0) snprintf(pct, sizeof pct, "%.1f%%", 100.0 * gflops / (peak * threads));
   /* Spread: the interquartile range of the repetitions as a share of the median; the fastest
    * repetition is shown too, since on a shared machine the slow tail is other processes. */
-  printf("| %-48s | %2d | %9.3f | %9.3f | %7.2f | %6.1f%% | %4d | %8.1fx |\n", kernel, threads,
-         s->median_s * 1e3, s->min_s * 1e3, gflops, 100.0 * (s->q3_s - s->q1_s) / s->median_s,
-         s->reps, scalar_gflops > 0 ? gflops / scalar_gflops : 1.0);
+  printf("| %-48s | %2d | %9.3f | %9.3f | %7.2f | %6s | %6.1f%% | %4d | %8.1fx |\n", kernel,
+         threads, s->median_s * 1e3, s->min_s * 1e3, gflops, pct,
+         100.0 * (s->q3_s - s->q1_s) / s->median_s, s->reps,
+         scalar_gflops > 0 ? gflops / scalar_gflops : 1.0);
 }
 
 static int usage(const char *argv0) {
@@ -154,9 +176,10 @@ static int bench_shape(const struct shape *sh, int nth, int min_reps, struct ops
 
   printf("\n### M=%zu N=%zu K=%zu (%s): %.1f MFLOP, %.2f MB of A, B and C per call\n\n", M, N, K,
          sh->from, flops * 1e-6, (double)(M * K + K * N + M * N) * 4e-6);
-  printf("| %-48s | th | median ms |    min ms | GFLOP/s |     IQR | reps | vs scalar |\n",
-         "kernel");
-  printf("|%s|----|-----------|-----------|---------|---------|------|-----------|\n",
+  printf(
+      "| %-48s | th | median ms |    min ms | GFLOP/s | %% peak |     IQR | reps | vs scalar |\n",
+      "kernel");
+  printf("|%s|----|-----------|-----------|---------|--------|---------|------|-----------|\n",
          "--------------------------------------------------");
 
   /* The scalar unit's MatMul kernel, called as the compiler would. */
@@ -177,7 +200,7 @@ static int bench_shape(const struct shape *sh, int nth, int min_reps, struct ops
   struct bench bs = {.how = HOW_SCALAR, .scalar_call = &call};
   struct stats s = measure(&bs, min_reps < 3 ? min_reps : 3);
   const double scalar_gflops = flops / s.median_s * 1e-9;
-  row("ops_f32_matmul_kernel__scalar", 1, &s, flops, 0);
+  row("ops_f32_matmul_kernel__scalar", 1, &s, flops, 0, 0);
 
   size_t count;
   const struct ops_kconfig_gemm *all = ops_kconfig_f32_gemm_variants(&count);
@@ -192,11 +215,11 @@ static int bench_shape(const struct shape *sh, int nth, int min_reps, struct ops
     ops_f32_gemm_pack_b(cfg->nr, N, K, b, N, 1, w);
     struct bench bd = {.how = HOW_DRIVER, .ctx = {cfg, M, N, K, a, w, c}, .pool = pool};
     s = measure(&bd, min_reps);
-    row(cfg->name, 1, &s, flops, scalar_gflops);
+    row(cfg->name, 1, &s, flops, scalar_gflops, peak_for(cfg->isa_flags));
     if (cfg == best && pool != NULL) {
       bd.how = HOW_POOL;
       s = measure(&bd, min_reps);
-      row(cfg->name, nth, &s, flops, scalar_gflops);
+      row(cfg->name, nth, &s, flops, scalar_gflops, peak_for(cfg->isa_flags));
     }
     free(w);
   }
@@ -240,6 +263,14 @@ int main(int argc, char **argv) {
   printf("## bench-f32-gemm: %s; ISA in effect: %s (%s); pool threads: %d\n", cpu->model,
          ops_cpu_isa_name(), flags, nth);
   printf("dispatched kernel: %s\n", ops_kconfig_f32_gemm()->name);
+  const char *isa;
+  peak_avx512f = ops_bench_peak_gflops(cpu->flags, 0.5, &isa);
+  if (peak_avx512f > 0)
+    printf("measured FMA peak, one thread, %s: %.1f GFLOP/s\n", isa, peak_avx512f);
+  if (strcmp(isa, "avx512f") != 0) peak_avx512f = 0;
+  peak_avx2 = ops_bench_peak_gflops(cpu->flags & OPS_ISA_AVX2, 0.5, &isa);
+  if (peak_avx2 > 0) printf("measured FMA peak, one thread, %s: %.1f GFLOP/s\n", isa, peak_avx2);
+  printf("(%% peak: GFLOP/s over the peak of the kernel's ISA times its threads)\n");
 
   struct ops_pool *pool = NULL;
   char msg[256];

@@ -4,6 +4,8 @@
 #include "compiler/exec.h"
 
 #include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -27,10 +29,27 @@ static void step_done(struct ops_step *s) {
  * every compiled model of the process (never one per op or per run). One pool keeps models
  * compiled side by side (--benchmark-all's threads and all) from having two sets of workers
  * spin against each other for the same CPUs; a model that finds it busy (another thread
- * running) runs its GEMMs on the calling thread. One thread per online CPU. */
+ * running) runs its GEMMs on the calling thread. One thread per online CPU unless
+ * ops_exec_set_pool_threads() said otherwise. */
 static pthread_mutex_t shared_pool_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct ops_pool *shared_pool;
 static size_t shared_pool_users;
+static int pool_threads_wanted; /* 0: one per online CPU */
+
+void ops_exec_set_pool_threads(int nth) {
+  pthread_mutex_lock(&shared_pool_lock);
+  pool_threads_wanted = nth < 0 ? 0 : nth > OPS_POOL_MAX_THREADS ? OPS_POOL_MAX_THREADS : nth;
+  pthread_mutex_unlock(&shared_pool_lock);
+}
+
+int ops_exec_pool_threads(void) {
+  pthread_mutex_lock(&shared_pool_lock);
+  int nth = shared_pool != NULL ? ops_pool_threads(shared_pool) : pool_threads_wanted;
+  pthread_mutex_unlock(&shared_pool_lock);
+  if (nth > 0) return nth;
+  long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+  return cpus < 1 ? 1 : cpus > OPS_POOL_MAX_THREADS ? OPS_POOL_MAX_THREADS : (int)cpus;
+}
 
 static void release_pool(struct ops_pool *pool) {
   if (pool == NULL) return;
@@ -74,8 +93,7 @@ static enum ops_status start_pool(struct ops_exec *e, struct ops_diag *d) {
   for (size_t s = 0; s < e->n_steps; s++)
     threads = threads || e->steps[s].unit == OPSCOPE_UNIT_THREADS;
   if (!threads) return OPS_OK;
-  long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-  int nth = cpus < 1 ? 1 : cpus > OPS_POOL_MAX_THREADS ? OPS_POOL_MAX_THREADS : (int)cpus;
+  int nth = ops_exec_pool_threads();
   char msg[256];
   enum ops_status st = OPS_OK;
   pthread_mutex_lock(&shared_pool_lock);
@@ -140,7 +158,41 @@ static enum ops_status step_init(struct ops_step *s, const struct ops_graph *g,
 
 /* Builds one memory request per tensor that needs arena bytes: graph inputs, and activations
  * whose value is not known at compile time. */
-static enum ops_status plan_memory(struct ops_exec *e, const int *step_of_node,
+/* "12.3 MiB" style, for limit messages. */
+static const char *format_bytes(size_t n, char *buf, size_t len) {
+  if (n >= (size_t)1 << 30) {
+    snprintf(buf, len, "%.1f GiB", (double)n / (double)((size_t)1 << 30));
+  } else if (n >= (size_t)1 << 20) {
+    snprintf(buf, len, "%.1f MiB", (double)n / (double)((size_t)1 << 20));
+  } else if (n >= 1024) {
+    snprintf(buf, len, "%.1f KiB", (double)n / 1024.0);
+  } else {
+    snprintf(buf, len, "%zu bytes", n);
+  }
+  return buf;
+}
+
+/* The arena (activations and scratch) and the packed weights against `max_bytes` (0: no limit).
+ * Runs after the memory plan and before the arena exists, so a model whose shapes ask for
+ * terabytes is refused without touching them. */
+static enum ops_status check_limit(const struct ops_exec *e, size_t activations, size_t total,
+                                   size_t max_bytes, struct ops_diag *d) {
+  if (max_bytes == 0) return OPS_OK;
+  size_t packed = 0, need = 0;
+  for (size_t s = 0; s < e->n_steps; s++) {
+    if (!ops_add_size(packed, e->steps[s].bind.packed_bytes, &packed)) packed = SIZE_MAX;
+  }
+  if (!ops_add_size(total, packed, &need)) need = SIZE_MAX;
+  if (need <= max_bytes) return OPS_OK;
+  char a[32], b[32], c[32], n[32], m[32];
+  return ops_fail(d, OPS_ERR_NO_MEMORY,
+                  "model needs %s (arena %s, packed weights %s, scratch %s), above --max-memory %s",
+                  format_bytes(need, n, sizeof n), format_bytes(activations, a, sizeof a),
+                  format_bytes(packed, b, sizeof b), format_bytes(e->scratch_bytes, c, sizeof c),
+                  format_bytes(max_bytes, m, sizeof m));
+}
+
+static enum ops_status plan_memory(struct ops_exec *e, const int *step_of_node, size_t max_bytes,
                                    struct ops_diag *d) {
   const struct ops_graph *g = e->graph;
   enum ops_status status = OPS_ERR_NO_MEMORY;
@@ -185,6 +237,9 @@ static enum ops_status plan_memory(struct ops_exec *e, const int *step_of_node,
     goto fail;
   }
   total = total / OPS_MEM_ALIGN * OPS_MEM_ALIGN;
+  status = check_limit(e, scratch_at, total, max_bytes, d);
+  if (status != OPS_OK) goto fail;
+  status = OPS_ERR_NO_MEMORY;
   e->arena_bytes = total;
   e->arena = aligned_alloc(OPS_MEM_ALIGN, total);
   if (e->arena == NULL) {
@@ -221,6 +276,11 @@ fail:
 
 enum ops_status ops_exec_new(const struct ops_plan *plan, struct ops_exec **out,
                              struct ops_diag *d) {
+  return ops_exec_new_limited(plan, 0, out, d);
+}
+
+enum ops_status ops_exec_new_limited(const struct ops_plan *plan, size_t max_bytes,
+                                     struct ops_exec **out, struct ops_diag *d) {
   *out = NULL;
   const struct ops_graph *g = plan->graph;
   enum ops_status status = OPS_ERR_NO_MEMORY;
@@ -257,7 +317,7 @@ enum ops_status ops_exec_new(const struct ops_plan *plan, struct ops_exec **out,
     if (step->bind.scratch_bytes > e->scratch_bytes) e->scratch_bytes = step->bind.scratch_bytes;
     step_of_node[pn->node] = (int)e->n_steps - 1;
   }
-  status = plan_memory(e, step_of_node, d);
+  status = plan_memory(e, step_of_node, max_bytes, d);
   if (status != OPS_OK) goto fail;
   status = start_pool(e, d);
   if (status != OPS_OK) goto fail;

@@ -63,6 +63,12 @@ struct ops_exec {
  * the node when a node has no unit or its kernel refuses its attributes. */
 enum ops_status ops_exec_new(const struct ops_plan *plan, struct ops_exec **out,
                              struct ops_diag *d);
+/* ops_exec_new that first adds up the arena, the scratch and the weights packed at bind time and
+ * fails with OPS_ERR_NO_MEMORY, naming each part, when they exceed `max_bytes` (bytes; 0 is no
+ * limit). The check runs before the arena is allocated (packing, bounded by the weights already
+ * in memory, is done by then). */
+enum ops_status ops_exec_new_limited(const struct ops_plan *plan, size_t max_bytes,
+                                     struct ops_exec **out, struct ops_diag *d);
 void ops_exec_free(struct ops_exec *exec);
 
 /* Copies `nbytes` into graph input tensor `tensor`; the size must equal the input's byte size. */
@@ -82,6 +88,14 @@ void ops_exec_set_profiling(struct ops_exec *exec, bool on);
  * Runs that no longer fit are counted in timeline_skipped. Independent of per-step profiling;
  * detached, it costs nothing beside the profiling branch. The buffer must outlive the runs. */
 void ops_exec_set_timeline(struct ops_exec *exec, uint64_t *buf, size_t cap);
+
+/* Threads of the threads unit's pool (the -j option): 1..OPS_POOL_MAX_THREADS, or 0 for one
+ * per online CPU (the default). Takes effect when the pool is next made, that is before the
+ * first model with a threads step is compiled, or after every such model was freed. */
+void ops_exec_set_pool_threads(int nth);
+
+/* The threads the pool has, or will have when made. */
+int ops_exec_pool_threads(void);
 
 /* Attaches (fn not NULL) or detaches a step hook (see struct ops_exec). It runs outside the
  * steps' timing only in the sense that its own cost lands in the step after it: use it in runs

@@ -1,0 +1,148 @@
+/*
+ * bench-f32-dwconv: speed of the f32 depthwise 3x3 microkernels (kernels/lists/f32-dwconv.inc)
+ * on MobileNetV2's depthwise layers, against this core's measured FMA peak (bench/peak.h).
+ *
+ * Each layer runs every variant this CPU can run over all its channels, one thread, from
+ * planes padded ahead of time (the driver's padding copy is not timed: this measures the
+ * microkernel). Prints median time, GFLOP/s (2 * 9 FLOPs per output), % of the variant's ISA
+ * peak, and the bytes streamed per second (input plane read once, output written once).
+ *
+ *   bench-f32-dwconv [-r MIN_REPS]
+ *
+ * Not run by CTest: timings are not test results.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "bench/peak.h"
+#include "kernels/cpu.h"
+#include "kernels/kconfig.h"
+
+#define MAX_REPS 1000
+
+struct layer {
+  size_t c, h, w, stride;
+  const char *from;
+};
+
+/* MobileNetV2 (224x224 input): every depthwise 3x3 layer shape, pads 1. */
+static const struct layer layers[] = {
+    {32, 112, 112, 1, "block 0"},    {96, 112, 112, 2, "block 1"},     {144, 56, 56, 1, "block 2"},
+    {144, 56, 56, 2, "block 3"},     {192, 28, 28, 1, "blocks 4-5"},   {192, 28, 28, 2, "block 6"},
+    {384, 14, 14, 1, "blocks 7-10"}, {576, 14, 14, 1, "blocks 11-12"}, {576, 14, 14, 2, "block 13"},
+    {960, 7, 7, 1, "blocks 14-16"},
+};
+
+static double now_s(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static int cmp_double(const void *x, const void *y) {
+  double a = *(const double *)x, b = *(const double *)y;
+  return (a > b) - (a < b);
+}
+
+struct job {
+  const struct ops_kconfig_dwconv *v;
+  const float *xp, *w;
+  float *y;
+  size_t c, stride_xp, plane_xp, oh, ow;
+  struct ops_dwconv_geom g;
+};
+
+static void run_job(const struct job *j) {
+  const struct ops_f32_minmax_params clamp = {0.0f, 6.0f}; /* MobileNetV2's ReLU6, fused */
+  for (size_t ch = 0; ch < j->c; ch++) {
+    j->v->ukernel(j->xp + ch * j->plane_xp, j->stride_xp, j->w + ch * 9, 0.1f,
+                  j->y + ch * j->oh * j->ow, j->oh, j->ow, &j->g, &clamp);
+  }
+}
+
+static double median_s(const struct job *j, int min_reps) {
+  static double t[MAX_REPS];
+  run_job(j); /* warm-up */
+  int n = 0;
+  double start = now_s();
+  while (n < MAX_REPS && (n < min_reps || now_s() - start < 0.2)) {
+    double t0 = now_s();
+    run_job(j);
+    t[n++] = now_s() - t0;
+  }
+  qsort(t, (size_t)n, sizeof t[0], cmp_double);
+  return n % 2 ? t[n / 2] : 0.5 * (t[n / 2 - 1] + t[n / 2]);
+}
+
+static void *xalloc(size_t bytes) {
+  void *p = calloc(1, bytes ? bytes : 1);
+  if (p == NULL) {
+    fprintf(stderr, "bench-f32-dwconv: out of memory for %zu bytes\n", bytes);
+    exit(1);
+  }
+  return p;
+}
+
+int main(int argc, char **argv) {
+  int min_reps = 7;
+  for (int i = 1; i < argc; i++) {
+    if (strcmp(argv[i], "-r") == 0 && i + 1 < argc) {
+      min_reps = atoi(argv[++i]);
+      if (min_reps < 1 || min_reps > MAX_REPS) min_reps = 7;
+    } else {
+      fprintf(stderr, "usage: %s [-r MIN_REPS]\n", argv[0]);
+      return 2;
+    }
+  }
+  const struct ops_cpu *cpu = ops_cpu_get();
+  const char *isa;
+  double peak512 = ops_bench_peak_gflops(cpu->flags, 0.5, &isa);
+  if (strcmp(isa, "avx512f") != 0) peak512 = 0;
+  double peak256 = ops_bench_peak_gflops(cpu->flags & OPS_ISA_AVX2, 0.5, &isa);
+  printf("## bench-f32-dwconv: %s; ISA in effect: %s; one thread\n", cpu->model,
+         ops_cpu_isa_name());
+  printf("measured FMA peak, one thread: avx512f %.1f GFLOP/s, avx2+fma %.1f GFLOP/s\n\n", peak512,
+         peak256);
+  printf("| layer (C x H x W, stride) | kernel | median ms | GFLOP/s | %% peak | GB/s |\n");
+  printf("|---|---|---:|---:|---:|---:|\n");
+
+  size_t nv;
+  const struct ops_kconfig_dwconv *vs = ops_kconfig_f32_dwconv_variants(&nv);
+  for (size_t li = 0; li < sizeof layers / sizeof layers[0]; li++) {
+    const struct layer *L = &layers[li];
+    struct ops_dwconv_geom g = {3, 3, L->stride, L->stride, 1, 1};
+    size_t oh = (L->h + 2 - 3) / L->stride + 1, ow = (L->w + 2 - 3) / L->stride + 1;
+    double flops = 2.0 * 9.0 * (double)(L->c * oh * ow);
+    double bytes = 4.0 * (double)(L->c * (L->h * L->w + oh * ow));
+    for (size_t v = 0; v < nv; v++) {
+      if ((vs[v].isa_flags & cpu->flags) != vs[v].isa_flags) continue;
+      size_t stride_xp = ops_dwconv_padded_width(ow, vs[v].lanes, &g, L->w + 2);
+      size_t rows = (oh - 1) * L->stride + 3;
+      if (rows < L->h + 2) rows = L->h + 2;
+      size_t plane = rows * stride_xp;
+      float *xp = xalloc(L->c * plane * sizeof(float));
+      float *w = xalloc(L->c * 9 * sizeof(float));
+      float *y = xalloc(L->c * oh * ow * sizeof(float));
+      for (size_t i = 0; i < L->c * plane; i++)
+        xp[i] = (float)((i * 13) % 23) / 11.0f - 1.0f;
+      for (size_t i = 0; i < L->c * 9; i++)
+        w[i] = (float)((i * 7) % 5) / 4.0f - 0.5f;
+      struct job j = {&vs[v], xp, w, y, L->c, stride_xp, plane, oh, ow, g};
+      double t = median_s(&j, min_reps);
+      double peak = (vs[v].isa_flags & OPS_ISA_AVX512F) ? peak512
+                    : (vs[v].isa_flags & OPS_ISA_AVX2)  ? peak256
+                                                        : 0;
+      char pct[16] = "-";
+      if (peak > 0) snprintf(pct, sizeof pct, "%.1f%%", 100.0 * flops / t * 1e-9 / peak);
+      printf("| %zux%zux%zu s%zu (%s) | %s | %.4f | %.1f | %s | %.1f |\n", L->c, L->h, L->w,
+             L->stride, L->from, vs[v].name, t * 1e3, flops / t * 1e-9, pct, bytes / t * 1e-9);
+      free(xp);
+      free(w);
+      free(y);
+    }
+  }
+  return 0;
+}
