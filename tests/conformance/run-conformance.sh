@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The ONNX backend conformance suite on the scalar unit.
+# The ONNX backend conformance suite on one unit (scalar unless OPSCOPE_CONFORMANCE_UNIT says).
 #
-#   run-conformance.sh OPSCOPE DATA_ROOT OUT_DIR [EXPECTED]
+#   [OPSCOPE_CONFORMANCE_UNIT=simd] [OPSCOPE_CONFORMANCE_ISA=avx2] \
+#     run-conformance.sh OPSCOPE DATA_ROOT OUT_DIR [EXPECTED]
 #
 # Runs `opscope --verify` on every test_data_set_N of every model under
 # DATA_ROOT/{node,pytorch-converted,pytorch-operator,simple}/ (Debian's libonnx-testdata), each
@@ -17,11 +18,15 @@
 # not pass, and whenever any test crashes, times out or mismatches; tests that pass but are not
 # listed are printed so the list can grow.
 # Tolerances follow the suite: rtol 1e-3, atol 1e-7; tolerances.txt lists per-test exceptions
-# with their reasons.
+# with their reasons. On simd and threads the same tests are expected to pass as on scalar: an
+# op the unit cannot run falls back, and what it runs must match within the same tolerances.
 set -u
 opscope=$1 root=$2 out=$3 expected=${4:-}
 here=$(cd "$(dirname "$0")" && pwd)
 limit=${OPSCOPE_CONFORMANCE_TIMEOUT:-30}
+unit_args=(-u "${OPSCOPE_CONFORMANCE_UNIT:-scalar}")
+[ -n "${OPSCOPE_CONFORMANCE_ISA:-}" ] && unit_args+=(--isa "$OPSCOPE_CONFORMANCE_ISA")
+export OPSCOPE_UNIT_ARGS="${unit_args[*]}"
 jobs=${OPSCOPE_CONFORMANCE_JOBS:-$(nproc)}
 if [ ! -d "$root/node" ]; then
   echo "SKIP: $root/node not found (apt-get install libonnx-testdata; scripts/setup.sh does)"
@@ -45,8 +50,9 @@ run_one() {
     [ -d "$data" ] || continue
     any=1
     local text rc r
+    # shellcheck disable=SC2086  # OPSCOPE_UNIT_ARGS is words by design ("-u simd --isa avx2")
     text=$(timeout -s KILL "$limit" "$opscope" -q -m "$dir/model.onnx" --verify "$data" \
-           --rtol "$rtol" --atol "$atol" 2>&1)
+           --rtol "$rtol" --atol "$atol" $OPSCOPE_UNIT_ARGS 2>&1)
     rc=$?
     case $rc in
       0) r=pass ;;
