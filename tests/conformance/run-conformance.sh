@@ -27,6 +27,11 @@ limit=${OPSCOPE_CONFORMANCE_TIMEOUT:-30}
 unit_args=(-u "${OPSCOPE_CONFORMANCE_UNIT:-scalar}")
 [ -n "${OPSCOPE_CONFORMANCE_ISA:-}" ] && unit_args+=(--isa "$OPSCOPE_CONFORMANCE_ISA")
 export OPSCOPE_UNIT_ARGS="${unit_args[*]}"
+if [ -n "${OPSCOPE_CONFORMANCE_ISA:-}" ] &&
+   ! "$opscope" -q -m builtin:mnist --isa "$OPSCOPE_CONFORMANCE_ISA" >/dev/null 2>&1; then
+  echo "SKIP: this CPU cannot run --isa $OPSCOPE_CONFORMANCE_ISA"
+  exit 77
+fi
 jobs=${OPSCOPE_CONFORMANCE_JOBS:-$(nproc)}
 if [ ! -d "$root/node" ]; then
   echo "SKIP: $root/node not found (apt-get install libonnx-testdata; scripts/setup.sh does)"
