@@ -17,11 +17,10 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench/bench-util.h"
 #include "bench/peak.h"
 #include "kernels/cpu.h"
 #include "kernels/kconfig.h"
-
-#define MAX_REPS 1000
 
 struct layer {
   size_t c, h, w, stride;
@@ -36,17 +35,6 @@ static const struct layer layers[] = {
     {960, 7, 7, 1, "blocks 14-16"},
 };
 
-static double now_s(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static int cmp_double(const void *x, const void *y) {
-  double a = *(const double *)x, b = *(const double *)y;
-  return (a > b) - (a < b);
-}
-
 struct job {
   const struct ops_kconfig_dwconv *v;
   const float *xp, *w;
@@ -55,7 +43,8 @@ struct job {
   struct ops_dwconv_geom g;
 };
 
-static void run_job(const struct job *j) {
+static void run_job(void *ctx) {
+  const struct job *j = ctx;
   const struct ops_f32_minmax_params clamp = {0.0f, 6.0f}; /* MobileNetV2's ReLU6, fused */
   for (size_t ch = 0; ch < j->c; ch++) {
     j->v->ukernel(j->xp + ch * j->plane_xp, j->stride_xp, j->w + ch * 9, 0.1f,
@@ -63,35 +52,12 @@ static void run_job(const struct job *j) {
   }
 }
 
-static double median_s(const struct job *j, int min_reps) {
-  static double t[MAX_REPS];
-  run_job(j); /* warm-up */
-  int n = 0;
-  double start = now_s();
-  while (n < MAX_REPS && (n < min_reps || now_s() - start < 0.2)) {
-    double t0 = now_s();
-    run_job(j);
-    t[n++] = now_s() - t0;
-  }
-  qsort(t, (size_t)n, sizeof t[0], cmp_double);
-  return n % 2 ? t[n / 2] : 0.5 * (t[n / 2 - 1] + t[n / 2]);
-}
-
-static void *xalloc(size_t bytes) {
-  void *p = calloc(1, bytes ? bytes : 1);
-  if (p == NULL) {
-    fprintf(stderr, "bench-f32-dwconv: out of memory for %zu bytes\n", bytes);
-    exit(1);
-  }
-  return p;
-}
-
 int main(int argc, char **argv) {
   int min_reps = 7;
   for (int i = 1; i < argc; i++) {
     if (strcmp(argv[i], "-r") == 0 && i + 1 < argc) {
       min_reps = atoi(argv[++i]);
-      if (min_reps < 1 || min_reps > MAX_REPS) min_reps = 7;
+      if (min_reps < 1 || min_reps > OPS_BENCH_MAX_REPS) min_reps = 7;
     } else {
       fprintf(stderr, "usage: %s [-r MIN_REPS]\n", argv[0]);
       return 2;
@@ -123,15 +89,15 @@ int main(int argc, char **argv) {
       size_t rows = (oh - 1) * L->stride + 3;
       if (rows < L->h + 2) rows = L->h + 2;
       size_t plane = rows * stride_xp;
-      float *xp = xalloc(L->c * plane * sizeof(float));
-      float *w = xalloc(L->c * 9 * sizeof(float));
-      float *y = xalloc(L->c * oh * ow * sizeof(float));
+      float *xp = ops_bench_alloc("bench-f32-dwconv", L->c * plane * sizeof(float));
+      float *w = ops_bench_alloc("bench-f32-dwconv", L->c * 9 * sizeof(float));
+      float *y = ops_bench_alloc("bench-f32-dwconv", L->c * oh * ow * sizeof(float));
       for (size_t i = 0; i < L->c * plane; i++)
         xp[i] = (float)((i * 13) % 23) / 11.0f - 1.0f;
       for (size_t i = 0; i < L->c * 9; i++)
         w[i] = (float)((i * 7) % 5) / 4.0f - 0.5f;
       struct job j = {&vs[v], xp, w, y, L->c, stride_xp, plane, oh, ow, g};
-      double t = median_s(&j, min_reps);
+      double t = ops_bench_measure(run_job, &j, min_reps).median_s;
       double peak = (vs[v].isa_flags & OPS_ISA_AVX512F) ? peak512
                     : (vs[v].isa_flags & OPS_ISA_AVX2)  ? peak256
                                                         : 0;

@@ -25,6 +25,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench/bench-util.h"
 #include "bench/peak.h"
 #include "kernels/cpu.h"
 #include "kernels/drivers/f32-gemm.h"
@@ -35,7 +36,6 @@
 #include "opscope.h"
 
 #define MAX_SHAPES 32
-#define MAX_REPS 1000
 
 struct shape {
   size_t m, n, k;
@@ -66,17 +66,6 @@ struct run_ctx {
   float *c;
 };
 
-static double now_s(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static int cmp_double(const void *x, const void *y) {
-  double a = *(const double *)x, b = *(const double *)y;
-  return (a > b) - (a < b);
-}
-
 /* What one measurement calls. */
 enum how { HOW_SCALAR, HOW_DRIVER, HOW_POOL };
 
@@ -92,7 +81,8 @@ static void pool_task(const struct ops_task *task, void *arg) {
   ops_f32_gemm_run(r->cfg, r->m, r->n, r->k, r->a, r->k, r->w, r->c, r->n, NULL, task);
 }
 
-static void call_once(struct bench *b) {
+static void call_once(void *ctx) {
+  struct bench *b = ctx;
   switch (b->how) {
     case HOW_SCALAR:
       ops_f32_matmul_kernel__scalar(b->scalar_call);
@@ -106,30 +96,6 @@ static void call_once(struct bench *b) {
   }
 }
 
-struct stats {
-  double median_s, min_s, q1_s, q3_s; /* seconds per call: median, fastest, quartiles */
-  int reps;
-};
-
-static struct stats measure(struct bench *b, int min_reps) {
-  static double t[MAX_REPS];
-  call_once(b); /* warm-up */
-  int n = 0;
-  double start = now_s();
-  while (n < MAX_REPS && (n < min_reps || now_s() - start < 0.2)) {
-    double t0 = now_s();
-    call_once(b);
-    t[n++] = now_s() - t0;
-  }
-  qsort(t, (size_t)n, sizeof t[0], cmp_double);
-  struct stats s = {.median_s = n % 2 ? t[n / 2] : 0.5 * (t[n / 2 - 1] + t[n / 2]),
-                    .min_s = t[0],
-                    .q1_s = t[n / 4],
-                    .q3_s = t[(3 * n) / 4 < n ? (3 * n) / 4 : n - 1],
-                    .reps = n};
-  return s;
-}
-
 /* The measured peaks: one thread of the widest ISA, and of AVX2 for the AVX2 variants. */
 static double peak_avx512f, peak_avx2;
 
@@ -139,7 +105,7 @@ static double peak_for(uint32_t isa_flags) {
   return 0.0;
 }
 
-static void row(const char *kernel, const char *form, int threads, const struct stats *s,
+static void row(const char *kernel, const char *form, int threads, const struct ops_bench_stats *s,
                 double flops, double scalar_gflops, double peak) {
   double gflops = flops / s->median_s * 1e-9;
   char pct[16] = "-";
@@ -159,12 +125,7 @@ static int usage(const char *argv0) {
 }
 
 static float *alloc_floats(size_t n) {
-  float *p = calloc(n == 0 ? 1 : n, sizeof *p);
-  if (p == NULL) {
-    fprintf(stderr, "bench-f32-gemm: out of memory for %zu floats\n", n);
-    exit(1);
-  }
-  return p;
+  return ops_bench_alloc("bench-f32-gemm", n * sizeof(float));
 }
 
 static int bench_shape(const struct shape *sh, int nth, int min_reps, struct ops_pool *pool) {
@@ -203,7 +164,7 @@ static int bench_shape(const struct shape *sh, int nth, int min_reps, struct ops
                            .out_dims = out_dims,
                            .out_dtype = out_dtype};
   struct bench bs = {.how = HOW_SCALAR, .scalar_call = &call};
-  struct stats s = measure(&bs, min_reps < 3 ? min_reps : 3);
+  struct ops_bench_stats s = ops_bench_measure(call_once, &bs, min_reps < 3 ? min_reps : 3);
   const double scalar_gflops = flops / s.median_s * 1e-9;
   row("ops_f32_matmul_kernel__scalar", "C", 1, &s, flops, 0, 0);
 
@@ -220,11 +181,11 @@ static int bench_shape(const struct shape *sh, int nth, int min_reps, struct ops
     float *w = alloc_floats(bytes / sizeof(float));
     ops_f32_gemm_pack_b(cfg->nr, n, K, b, n, 1, w);
     struct bench bd = {.how = HOW_DRIVER, .ctx = {cfg, m, n, K, a, w, c}, .pool = pool};
-    s = measure(&bd, min_reps);
+    s = ops_bench_measure(call_once, &bd, min_reps);
     row(cfg->name, tr ? "C^T" : "C", 1, &s, flops, scalar_gflops, peak_for(cfg->isa_flags));
     if (cfg == best && pool != NULL) {
       bd.how = HOW_POOL;
-      s = measure(&bd, min_reps);
+      s = ops_bench_measure(call_once, &bd, min_reps);
       row(cfg->name, tr ? "C^T" : "C", nth, &s, flops, scalar_gflops, peak_for(cfg->isa_flags));
     }
     free(w);
@@ -245,7 +206,7 @@ int main(int argc, char **argv) {
       if (nth < 1 || nth > OPS_POOL_MAX_THREADS) return usage(argv[0]);
     } else if (strcmp(argv[i], "-r") == 0 && i + 1 < argc) {
       min_reps = atoi(argv[++i]);
-      if (min_reps < 1 || min_reps > MAX_REPS) return usage(argv[0]);
+      if (min_reps < 1 || min_reps > OPS_BENCH_MAX_REPS) return usage(argv[0]);
     } else if (strcmp(argv[i], "-s") == 0 && i + 1 < argc && n_shapes < MAX_SHAPES) {
       unsigned long m, n, k;
       char extra;

@@ -12,7 +12,11 @@
 #include <string.h>
 
 #include "compiler/bind.h"
+#include "compiler/bind-simd-elementwise.h"
+#include "compiler/bind-simd-layout.h"
+#include "compiler/bind-simd-pool.h"
 #include "compiler/compiler-impl.h"
+#include "compiler/exec.h"
 #include "kernels/drivers/f32-gemm.h"
 #include "kernels/kconfig.h"
 #include "kernels/params-simd.h"
@@ -39,6 +43,21 @@ static void *alloc_block(const struct bind_ctx *c, size_t head, size_t tail, enu
   memset(p, 0, bytes);
   *st = OPS_OK;
   return p;
+}
+
+/* A fused Relu or Clip becomes the microkernel's clamp, which costs nothing extra; other
+ * activations are left to the driver's pass over each output block (*post). */
+static void split_act(const struct ops_kact *act, struct ops_f32_minmax_params *clamp,
+                      struct ops_kact *post) {
+  *clamp = (struct ops_f32_minmax_params){-INFINITY, INFINITY};
+  memset(post, 0, sizeof *post);
+  if (act->kind == OPS_KACT_RELU) {
+    clamp->min = 0.0f;
+  } else if (act->kind == OPS_KACT_CLIP) {
+    *clamp = (struct ops_f32_minmax_params){act->min, act->max};
+  } else {
+    *post = *act;
+  }
 }
 
 static enum ops_status bind_gemm(const struct bind_ctx *c, const struct ops_gemm_params *v,
@@ -95,8 +114,9 @@ static enum ops_status bind_gemm(const struct bind_ctx *c, const struct ops_gemm
   p->beta = v->beta;
   p->c_rows = post ? c_rows : 0;
   p->c_cols = post ? c_cols : 0;
-  p->clamp = (struct ops_f32_minmax_params){-INFINITY, INFINITY};
+  split_act(&v->act, &p->clamp, &p->post_act);
   out->params = p;
+  out->packed_bytes = (b_const ? packed : 0) + bias_bytes;
   out->scratch_bytes = ops_simd_gemm_scratch(p);
   return OPS_OK;
 }
@@ -175,20 +195,16 @@ static enum ops_status bind_matmul(const struct bind_ctx *c, struct ops_binding 
   p->alpha = 1.0f;
   p->clamp = (struct ops_f32_minmax_params){-INFINITY, INFINITY};
   out->params = p;
+  out->packed_bytes = packed_all;
   out->scratch_bytes = ops_simd_gemm_scratch(p);
   return OPS_OK;
 }
 
 static enum ops_status bind_conv(const struct bind_ctx *c, const struct ops_conv_params *v,
-                                 struct ops_binding *out) {
-  const struct ops_tensor *w = in_t(c, 1), *y = out_t(c, 0);
-  enum ops_status st;
-  struct ops_simd_conv_params *p = alloc_block(c, sizeof *p, 0, &st);
-  if (p == NULL) return st;
-  p->cfg = ops_kconfig_f32_gemm();
-  p->conv = *v;
-  p->Mg = (size_t)(y->shape.dims[1] / v->group);
-  size_t kg = (size_t)w->shape.dims[1], pix = 1;
+                                 int threads, struct ops_binding *out) {
+  const struct ops_tensor *x = in_t(c, 0), *w = in_t(c, 1), *y = out_t(c, 0);
+  const struct ops_kconfig_gemm *cfg = ops_kconfig_f32_gemm();
+  size_t mg = (size_t)(y->shape.dims[1] / v->group), kg = (size_t)w->shape.dims[1], pix = 1;
   bool direct = true;
   for (int s = 0; s < v->spatial; s++) {
     kg *= (size_t)w->shape.dims[2 + s];
@@ -196,11 +212,38 @@ static enum ops_status bind_conv(const struct bind_ctx *c, const struct ops_conv
     direct = direct && w->shape.dims[2 + s] == 1 && v->strides[s] == 1 && v->pads_begin[s] == 0 &&
              v->pads_end[s] == 0;
   }
+  bool depthwise =
+      v->spatial == 2 && w->shape.dims[1] == 1 && mg == 1 && v->group == x->shape.dims[1];
+  /* Few output pixels (the late stages of image models) leave the GEMM's column panels part
+   * empty; the transposed product fills its tiles, and its B, the weights, packs here once. */
+  bool transposed = !depthwise && w->data != NULL && ops_f32_gemm_prefer_transposed(cfg, mg, pix);
+  size_t wt_bytes = 0, wt_all = 0;
+  if (transposed && (!ops_f32_gemm_packed_b_size(cfg->nr, mg, kg, &wt_bytes) ||
+                     !ops_mul_size(align_up(wt_bytes), (size_t)v->group, &wt_all))) {
+    return node_fail(c, OPS_ERR_NO_MEMORY, "weights of %zu x %zu are too large to pack", mg, kg);
+  }
+  enum ops_status st;
+  struct ops_simd_conv_params *p = alloc_block(c, sizeof *p, wt_all, &st);
+  if (p == NULL) return st;
+  p->cfg = cfg;
+  p->conv = *v;
+  p->Mg = mg;
   p->Kg = kg;
   p->P = pix;
   p->direct = direct;
-  const struct ops_tensor *x = in_t(c, 0);
-  if (v->spatial == 2 && w->shape.dims[1] == 1 && p->Mg == 1 && v->group == x->shape.dims[1]) {
+  p->threads = threads;
+  if (transposed) {
+    /* W [M, Kg] row-major is B^T: element (k, m) of B sits at m * Kg + k. */
+    float *dst = (float *)((unsigned char *)p + align_up(sizeof *p));
+    p->packed_wt_bytes = align_up(wt_bytes);
+    for (int64_t g = 0; g < v->group; g++) {
+      ops_f32_gemm_pack_b(cfg->nr, mg, kg, (const float *)w->data + (size_t)g * mg * kg, 1, kg,
+                          (float *)((unsigned char *)dst + (size_t)g * p->packed_wt_bytes));
+    }
+    p->packed_wt = dst;
+    out->packed_bytes = wt_all;
+  }
+  if (depthwise) {
     /* Depthwise: the padded plane holds the input, its pads, and the vector steps' reach. */
     p->dw = ops_kconfig_f32_dwconv();
     p->geom = (struct ops_dwconv_geom){(size_t)w->shape.dims[2], (size_t)w->shape.dims[3],
@@ -213,7 +256,7 @@ static enum ops_status bind_conv(const struct bind_ctx *c, const struct ops_conv
     p->padded_w = ops_dwconv_padded_width(ow, p->dw->lanes, &p->geom,
                                           (size_t)(x->shape.dims[3] + v->pads_begin[1]));
   }
-  p->clamp = (struct ops_f32_minmax_params){-INFINITY, INFINITY};
+  split_act(&v->act, &p->clamp, &p->post_act);
   out->params = p;
   out->scratch_bytes = ops_simd_conv_scratch(p);
   return OPS_OK;
@@ -241,7 +284,54 @@ enum ops_status ops_bind_simd(const struct ops_graph *g, const struct ops_node *
       st = bind_matmul(&c, out);
       break;
     case OPS_OP_CONV:
-      st = bind_conv(&c, ref.params, out);
+      st = bind_conv(&c, ref.params, unit == OPSCOPE_UNIT_THREADS ? ops_exec_pool_threads() : 1,
+                     out);
+      break;
+    /* compiler/bind-simd-elementwise.c */
+    case OPS_OP_ADD:
+    case OPS_OP_SUB:
+    case OPS_OP_MUL:
+    case OPS_OP_DIV:
+    case OPS_OP_POW:
+    case OPS_OP_MAX:
+    case OPS_OP_MIN:
+    case OPS_OP_RELU:
+    case OPS_OP_LEAKY_RELU:
+    case OPS_OP_CLIP:
+    case OPS_OP_NEG:
+    case OPS_OP_ABS:
+    case OPS_OP_SQRT:
+    case OPS_OP_EXP:
+    case OPS_OP_SIGMOID:
+    case OPS_OP_TANH:
+    case OPS_OP_ERF:
+    case OPS_OP_GELU:
+    case OPS_OP_HARD_SIGMOID:
+    case OPS_OP_HARD_SWISH:
+    case OPS_OP_SOFTMAX:
+    case OPS_OP_LOG_SOFTMAX:
+    case OPS_OP_REDUCE_SUM:
+    case OPS_OP_REDUCE_MEAN:
+    case OPS_OP_LAYER_NORMALIZATION:
+      st = ops_bind_simd_elementwise(&c, ref.params, out);
+      break;
+    /* compiler/bind-simd-pool.c */
+    case OPS_OP_MAX_POOL:
+    case OPS_OP_AVERAGE_POOL:
+    case OPS_OP_GLOBAL_MAX_POOL:
+    case OPS_OP_GLOBAL_AVERAGE_POOL:
+      st = ops_bind_simd_pool(&c, ref.params, out);
+      break;
+    /* compiler/bind-simd-layout.c */
+    case OPS_OP_TRANSPOSE:
+    case OPS_OP_CONCAT:
+    case OPS_OP_SLICE:
+    case OPS_OP_RESHAPE:
+    case OPS_OP_FLATTEN:
+    case OPS_OP_SQUEEZE:
+    case OPS_OP_UNSQUEEZE:
+    case OPS_OP_IDENTITY:
+      st = ops_bind_simd_layout(&c, ref.params, out);
       break;
     default:
       st = node_fail(&c, OPS_ERR_UNSUPPORTED, "the %s binder does not know this op",

@@ -20,6 +20,7 @@ struct ops_binding {
   const struct ops_kernel_entry *kernel; /* borrowed from the static registry */
   void *params;         /* owned (malloc); the op's params struct, or NULL when it has none */
   size_t scratch_bytes; /* bytes of scratch the kernel needs per call */
+  size_t packed_bytes;  /* bytes of weights packed at bind time (in params); 0 when none */
 };
 
 /* Binds `node` of `g` to the scalar unit. On failure *out is left empty (nothing to free). */

@@ -85,3 +85,122 @@ const struct ops_kconfig_dwconv *ops_kconfig_f32_dwconv_variants(size_t *count) 
   *count = F32_DWCONV_COUNT;
   return f32_dwconv_variants;
 }
+
+static const struct ops_kconfig_vector f32_vector_variants[] = {
+#define OPS_UKERNEL(isa_flags_, vbinary_, vunary_, rsum_, rmax_, raddexp_, lanes_) \
+  {.vbinary = vbinary_,                                                            \
+   .vunary = vunary_,                                                              \
+   .rsum = rsum_,                                                                  \
+   .rmax = rmax_,                                                                  \
+   .raddexp = raddexp_,                                                            \
+   .isa_flags = (isa_flags_),                                                      \
+   .lanes = (lanes_),                                                              \
+   .vbinary_name = #vbinary_,                                                      \
+   .vunary_name = #vunary_,                                                        \
+   .rsum_name = #rsum_,                                                            \
+   .raddexp_name = #raddexp_},
+#include "kernels/lists/f32-vector.inc"
+#undef OPS_UKERNEL
+};
+
+#define F32_VECTOR_COUNT (sizeof f32_vector_variants / sizeof f32_vector_variants[0])
+
+static const struct ops_kconfig_vector *f32_vector_choice;
+static pthread_once_t f32_vector_once = PTHREAD_ONCE_INIT;
+
+static void f32_vector_init(void) {
+  uint32_t flags = ops_cpu_dispatch_flags();
+  f32_vector_choice = &f32_vector_variants[F32_VECTOR_COUNT - 1];
+  for (size_t i = 0; i < F32_VECTOR_COUNT; i++) {
+    if ((f32_vector_variants[i].isa_flags & flags) == f32_vector_variants[i].isa_flags) {
+      f32_vector_choice = &f32_vector_variants[i];
+      break;
+    }
+  }
+}
+
+const struct ops_kconfig_vector *ops_kconfig_f32_vector(void) {
+  pthread_once(&f32_vector_once, f32_vector_init);
+  return f32_vector_choice;
+}
+
+const struct ops_kconfig_vector *ops_kconfig_f32_vector_variants(size_t *count) {
+  *count = F32_VECTOR_COUNT;
+  return f32_vector_variants;
+}
+
+/* Pooling and 32-bit transpose (k2, issue #4): one choice each, as for the families above. */
+static const struct ops_kconfig_pool f32_pool_variants[] = {
+#define OPS_UKERNEL(isa_flags_, max_fn, avg_fn, gavg_fn, gmax_fn, lanes_) \
+  {.max_pool = max_fn,                                                    \
+   .average_pool = avg_fn,                                                \
+   .global_average_pool = gavg_fn,                                        \
+   .global_max_pool = gmax_fn,                                            \
+   .isa_flags = (isa_flags_),                                             \
+   .lanes = (lanes_),                                                     \
+   .name = #max_fn,                                                       \
+   .average_name = #avg_fn,                                               \
+   .global_average_name = #gavg_fn,                                       \
+   .global_max_name = #gmax_fn},
+#include "kernels/lists/f32-pool.inc"
+#undef OPS_UKERNEL
+};
+
+#define F32_POOL_COUNT (sizeof f32_pool_variants / sizeof f32_pool_variants[0])
+
+static const struct ops_kconfig_pool *f32_pool_choice;
+static pthread_once_t f32_pool_once = PTHREAD_ONCE_INIT;
+
+static void f32_pool_init(void) {
+  uint32_t flags = ops_cpu_dispatch_flags();
+  f32_pool_choice = &f32_pool_variants[F32_POOL_COUNT - 1];
+  for (size_t i = 0; i < F32_POOL_COUNT; i++) {
+    if ((f32_pool_variants[i].isa_flags & flags) == f32_pool_variants[i].isa_flags) {
+      f32_pool_choice = &f32_pool_variants[i];
+      break;
+    }
+  }
+}
+
+const struct ops_kconfig_pool *ops_kconfig_f32_pool(void) {
+  pthread_once(&f32_pool_once, f32_pool_init);
+  return f32_pool_choice;
+}
+
+const struct ops_kconfig_pool *ops_kconfig_f32_pool_variants(size_t *count) {
+  *count = F32_POOL_COUNT;
+  return f32_pool_variants;
+}
+
+static const struct ops_kconfig_transpose x32_transpose_variants[] = {
+#define OPS_UKERNEL(isa_flags_, fn, tile_) \
+  {.ukernel = fn, .isa_flags = (isa_flags_), .tile = (tile_), .name = #fn},
+#include "kernels/lists/x32-transpose.inc"
+#undef OPS_UKERNEL
+};
+
+#define X32_TRANSPOSE_COUNT (sizeof x32_transpose_variants / sizeof x32_transpose_variants[0])
+
+static const struct ops_kconfig_transpose *x32_transpose_choice;
+static pthread_once_t x32_transpose_once = PTHREAD_ONCE_INIT;
+
+static void x32_transpose_init(void) {
+  uint32_t flags = ops_cpu_dispatch_flags();
+  x32_transpose_choice = &x32_transpose_variants[X32_TRANSPOSE_COUNT - 1];
+  for (size_t i = 0; i < X32_TRANSPOSE_COUNT; i++) {
+    if ((x32_transpose_variants[i].isa_flags & flags) == x32_transpose_variants[i].isa_flags) {
+      x32_transpose_choice = &x32_transpose_variants[i];
+      break;
+    }
+  }
+}
+
+const struct ops_kconfig_transpose *ops_kconfig_x32_transpose(void) {
+  pthread_once(&x32_transpose_once, x32_transpose_init);
+  return x32_transpose_choice;
+}
+
+const struct ops_kconfig_transpose *ops_kconfig_x32_transpose_variants(size_t *count) {
+  *count = X32_TRANSPOSE_COUNT;
+  return x32_transpose_variants;
+}

@@ -11,6 +11,8 @@
 
 #include "kernels/dwconv.h"
 #include "kernels/gemm.h"
+#include "kernels/pooling.h"
+#include "kernels/transpose.h"
 
 /* One f32 GEMM variant and how the driver blocks for it. */
 struct ops_kconfig_gemm {
@@ -44,5 +46,46 @@ struct ops_kconfig_dwconv {
 };
 const struct ops_kconfig_dwconv *ops_kconfig_f32_dwconv(void);
 const struct ops_kconfig_dwconv *ops_kconfig_f32_dwconv_variants(size_t *count);
+
+/* The f32 vector microkernels (kernels/lists/f32-vector.inc: element-wise binary and unary ops,
+ * Softmax and ReduceSum/Mean rows) for this process, chosen like the GEMM's. Names are static. */
+#include "kernels/vector.h"
+struct ops_kconfig_vector {
+  ops_f32_vbinary_ukernel_fn vbinary;
+  ops_f32_vunary_ukernel_fn vunary;
+  ops_f32_rsum_ukernel_fn rsum;
+  ops_f32_rmax_ukernel_fn rmax;
+  ops_f32_raddexp_ukernel_fn raddexp;
+  uint32_t isa_flags;
+  size_t lanes; /* floats per vector */
+  const char *vbinary_name, *vunary_name, *rsum_name, *raddexp_name;
+};
+const struct ops_kconfig_vector *ops_kconfig_f32_vector(void);
+const struct ops_kconfig_vector *ops_kconfig_f32_vector_variants(size_t *count);
+
+/* The f32 pooling microkernels (kernels/lists/f32-pool.inc) for this process, chosen like the
+ * GEMM's: the first line whose ISA flags the capped CPU has. (k2, issue #4) */
+struct ops_kconfig_pool {
+  ops_f32_max_pool_ukernel_fn max_pool;
+  ops_f32_average_pool_ukernel_fn average_pool;
+  ops_f32_global_average_pool_ukernel_fn global_average_pool;
+  ops_f32_global_max_pool_ukernel_fn global_max_pool;
+  uint32_t isa_flags;
+  size_t lanes;     /* outputs per vector step */
+  const char *name; /* the max_pool variant's name, "ops_f32_max_pool_ukernel__simd_avx2_u8" */
+  const char *average_name, *global_average_name, *global_max_name; /* the others' (static) */
+};
+const struct ops_kconfig_pool *ops_kconfig_f32_pool(void);
+const struct ops_kconfig_pool *ops_kconfig_f32_pool_variants(size_t *count);
+
+/* The 32-bit transpose microkernel (kernels/lists/x32-transpose.inc), chosen the same way. */
+struct ops_kconfig_transpose {
+  ops_x32_transpose_ukernel_fn ukernel;
+  uint32_t isa_flags;
+  size_t tile;      /* rows and columns per register tile */
+  const char *name; /* "ops_x32_transpose_ukernel_16x16__simd_avx512f" (static) */
+};
+const struct ops_kconfig_transpose *ops_kconfig_x32_transpose(void);
+const struct ops_kconfig_transpose *ops_kconfig_x32_transpose_variants(size_t *count);
 
 #endif /* OPSCOPE_KERNELS_KCONFIG_H */

@@ -31,6 +31,9 @@ struct ops_simd_gemm_params {
   float alpha, beta;
   int64_t c_rows, c_cols; /* C's dims as broadcast to [M, N] (1 or M; 1 or N) */
   struct ops_f32_minmax_params clamp;
+  /* A fused activation the clamp cannot express (sigmoid, silu, hardswish): the driver applies
+   * it in one pass over each output matrix after its GEMM; none when zeroed. */
+  struct ops_kact post_act;
 };
 
 /* Conv as, per image and group, Y[Mg, P] = W[Mg, Kg] x cols[Kg, P] + bias, where cols is the
@@ -46,6 +49,15 @@ struct ops_simd_conv_params {
   struct ops_dwconv_geom geom;
   size_t padded_h, padded_w; /* the padded plane, floats */
   struct ops_f32_minmax_params clamp;
+  struct ops_kact post_act; /* as in struct ops_simd_gemm_params */
+  /* Threads of the pool the kernel runs on (1 on the simd unit): depthwise gives each its own
+   * padded plane. */
+  int threads;
+  /* The transposed form Y^T[P, Mg] = cols^T W^T, chosen when its tiles fill clearly better
+   * (ops_f32_gemm_prefer_transposed): W^T packed as B, one block of packed_wt_bytes per group;
+   * NULL for the usual form. */
+  const float *packed_wt;
+  size_t packed_wt_bytes;
 };
 
 /* Scratch either kernel needs: packed B (and, for Conv, the columns; for Gemm with transA the

@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "kernels/act.h"
 #include "kernels/kernel.h"
 
 /* Spatial dims of a conv or pool: everything after N and C. */
@@ -30,6 +31,7 @@ struct ops_conv_params {
   int64_t dilations[OPS_KMAX_SPATIAL];  /* elements between kernel taps, >= 1 */
   int64_t pads_begin[OPS_KMAX_SPATIAL]; /* implicit zeros before each spatial dim, elements */
   int64_t pads_end[OPS_KMAX_SPATIAL];   /* implicit zeros after each spatial dim, elements */
+  struct ops_kact act;                  /* fused activation (kernels/act.h); none when zeroed */
 };
 
 /* MaxPool and AveragePool. X [N, C, D...], Y [N, C, O...]. Output dims (and so ceil_mode) come
@@ -56,6 +58,7 @@ struct ops_gemm_params {
   bool trans_b;
   float alpha;
   float beta;
+  struct ops_kact act; /* fused activation (kernels/act.h); none when zeroed */
 };
 
 /* Clip: the bounds used when inputs 1 (min) and 2 (max) are omitted. Opset 6 stores its

@@ -174,6 +174,12 @@ static const char *ukernel_of(const struct ops_graph *g, const struct ops_node *
                               const struct ops_plan_node *pn) {
   if (pn->kernel == NULL || pn->assigned == OPSCOPE_UNIT_SCALAR) return NULL;
   const char *op = pn->kernel->op;
+  /* The pooling kernels run the variant of kernels/lists/f32-pool.inc chosen for this CPU. */
+  const struct ops_kconfig_pool *pool = ops_kconfig_f32_pool();
+  if (strcmp(op, "MaxPool") == 0) return pool->name;
+  if (strcmp(op, "AveragePool") == 0) return pool->average_name;
+  if (strcmp(op, "GlobalMaxPool") == 0) return pool->global_max_name;
+  if (strcmp(op, "GlobalAveragePool") == 0) return pool->global_average_name;
   if (strcmp(op, "Gemm") != 0 && strcmp(op, "MatMul") != 0 && strcmp(op, "Conv") != 0) {
     return NULL;
   }

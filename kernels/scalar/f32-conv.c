@@ -6,6 +6,8 @@
  *                   X[n, g * C/group + c, o * stride - pad_begin + k * dilation] * W[m, c, k...]
  *   where g = m / (M/group); taps that fall in the padding read 0 and are skipped.
  *
+ * A fused activation (p->act, kernels/act.h) is applied to each element once it is final.
+ *
  * Output dims come from Y; the binder resolved auto_pad into pads_begin/pads_end and checked
  * that the dims agree, so the kernel only walks.
  */
@@ -96,7 +98,7 @@ enum ops_kresult ops_f32_conv_kernel__scalar(const struct ops_kcall *call) {
           const float *wc = w + (m * c_per_group + ci) * w_plane;
           acc += window_dot(&c, 0, start, xc, wc);
         }
-        yp[o] = (float)acc;
+        yp[o] = ops_kact_apply(&p->act, (float)acc);
       }
     }
   }

@@ -49,7 +49,7 @@ enum ops_kresult ops_f32_gemm_kernel__scalar(const struct ops_kcall *call) {
         acc += (double)a[i * a_row + k * a_col] * (double)b[k * b_row + j * b_col];
       double v = (double)p->alpha * acc;
       if (c != NULL) v += (double)p->beta * (double)c[i * c_row + j * c_col];
-      y[i * n + j] = (float)v;
+      y[i * n + j] = ops_kact_apply(&p->act, (float)v);
     }
   }
   return OPS_KRESULT_OK;

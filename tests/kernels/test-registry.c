@@ -99,14 +99,17 @@ static void test_find(void **state) {
   assert_false(ops_registry_has_op("NonMaxSuppression", OPSCOPE_UNIT_SCALAR));
   assert_null(ops_registry_find("Conv", OPSCOPE_UNIT_SCALAR, OPSCOPE_DTYPE_I64));
   assert_true(ops_registry_has_op("Conv", OPSCOPE_UNIT_SCALAR));
-  /* The simd unit has its own list: f32 Conv, not f64 or int Conv, and no Clip yet. */
+  /* The simd unit has its own list: f32 Conv, not f64 or int Conv; f32 Clip, not int Clip; and
+   * no Sin. */
   const struct ops_kernel_entry *simd_conv =
       ops_registry_find("Conv", OPSCOPE_UNIT_SIMD, OPSCOPE_DTYPE_F32);
   assert_non_null(simd_conv);
   assert_string_equal(simd_conv->name, "ops_f32_conv_kernel__simd");
   assert_null(ops_registry_find("Conv", OPSCOPE_UNIT_SIMD, OPSCOPE_DTYPE_F64));
   assert_true(ops_registry_has_op("Conv", OPSCOPE_UNIT_SIMD));
-  assert_false(ops_registry_has_op("Clip", OPSCOPE_UNIT_SIMD));
+  assert_true(ops_registry_has_op("Clip", OPSCOPE_UNIT_SIMD));
+  assert_null(ops_registry_find("Clip", OPSCOPE_UNIT_SIMD, OPSCOPE_DTYPE_I32));
+  assert_false(ops_registry_has_op("Sin", OPSCOPE_UNIT_SIMD));
   assert_null(ops_registry_find(NULL, OPSCOPE_UNIT_SCALAR, OPSCOPE_DTYPE_F32));
   assert_null(ops_registry_find("conv", OPSCOPE_UNIT_SCALAR, OPSCOPE_DTYPE_F32));
 }

@@ -1,0 +1,365 @@
+/*
+ * The SIMD unit's f32 Conv (the layout the binder chose is in kernels/params-simd.h).
+ *
+ * GEMM path, per image and group: Y[Mg, P] = W[Mg, Kg] x cols[Kg, P] + bias. The columns go
+ * straight into the GEMM's packed-B panels (f32-conv-pack.c for 2-D convolutions; X's planes
+ * through the packer for 1x1 stride-1 ones, whose planes are the columns; an im2col matrix
+ * first only for 1-D and 3-D), then the GEMM runs over its tile grid, then bias, clamp and a
+ * fused activation run over the output rows. On the threads unit the three phases are split
+ * over the pool in one run with a barrier between them, so no phase is left serial.
+ *
+ * Transposed path, when the binder found the tiles of Y^T[P, Mg] = cols^T W^T fill clearly
+ * better (few output pixels, as in the 7x7 and 14x14 stages of image models): the weights were
+ * packed as B^T once at bind time, each thread builds its rows of cols^T (one row of taps per
+ * output pixel), the GEMM adds the bias and clamps in its microkernel, and the result is
+ * transposed into Y with the activation.
+ *
+ * Depthwise path: each channel plane is copied into a zero-padded plane and run through the
+ * direct microkernel; on the threads unit channels are claimed in chunks, each thread with its
+ * own padded plane when the binder sized the scratch for that many.
+ */
+#include <math.h>
+#include <string.h>
+
+#include "kernels/drivers/f32-conv-pack.h"
+#include "kernels/drivers/f32-gemm.h"
+#include "kernels/params-simd.h"
+#include "kernels/simd-ops.h"
+#include "kernels/threads/pool.h"
+
+#define ALIGN 64
+
+static size_t align_up(size_t n) {
+  return (n + ALIGN - 1) / ALIGN * ALIGN;
+}
+
+static size_t packed_bytes(const struct ops_kconfig_gemm *cfg, size_t N, size_t K) {
+  size_t bytes = 0;
+  ops_f32_gemm_packed_b_size(cfg->nr, N, K, &bytes);
+  return align_up(bytes);
+}
+
+static size_t plane_bytes(const struct ops_simd_conv_params *p) {
+  return align_up(p->padded_h * p->padded_w * sizeof(float));
+}
+
+size_t ops_simd_conv_scratch(const struct ops_simd_conv_params *p) {
+  if (p->dw != NULL) return plane_bytes(p) * (size_t)(p->threads > 1 ? p->threads : 1);
+  if (p->packed_wt != NULL) {
+    /* cols^T [P, Kg] and Y^T [P, Mg] */
+    return align_up(p->P * p->Kg * sizeof(float)) + align_up(p->P * p->Mg * sizeof(float));
+  }
+  size_t bytes = packed_bytes(p->cfg, p->P, p->Kg);
+  if (!p->direct && p->conv.spatial != 2) bytes += align_up(p->Kg * p->P * sizeof(float));
+  return bytes;
+}
+
+/* Columns of an N-D convolution (1-D, 3-D): row (c, taps...) of the [Kg, P] matrix holds, for
+ * every output pixel, the input element under that tap (0 in the padding); an odometer over
+ * taps and output positions. The 2-D case, the common one, never comes here. */
+static void im2col_nd(const struct ops_simd_conv_params *p, const struct ops_kdims *xd,
+                      const struct ops_kdims *wd, const struct ops_kdims *yd, const float *x,
+                      float *cols) {
+  int ns = p->conv.spatial;
+  int64_t cg = wd->d[1];
+  int64_t x_plane = 1, taps = 1;
+  for (int s = 0; s < ns; s++) {
+    x_plane *= xd->d[2 + s];
+    taps *= wd->d[2 + s];
+  }
+  for (int64_t c = 0; c < cg; c++) {
+    const float *xc = x + c * x_plane;
+    for (int64_t t = 0; t < taps; t++) {
+      int64_t k[OPS_KMAX_SPATIAL], rest = t;
+      for (int s = ns - 1; s >= 0; s--) {
+        k[s] = rest % wd->d[2 + s];
+        rest /= wd->d[2 + s];
+      }
+      float *row = cols + (size_t)(c * taps + t) * p->P;
+      for (size_t o = 0; o < p->P; o++) {
+        int64_t off = 0, ro = (int64_t)o;
+        bool inside = true;
+        int64_t idx[OPS_KMAX_SPATIAL];
+        for (int s = ns - 1; s >= 0; s--) {
+          idx[s] = ro % yd->d[2 + s];
+          ro /= yd->d[2 + s];
+        }
+        for (int s = 0; s < ns && inside; s++) {
+          int64_t i =
+              idx[s] * p->conv.strides[s] - p->conv.pads_begin[s] + k[s] * p->conv.dilations[s];
+          inside = i >= 0 && i < xd->d[2 + s];
+          off = off * xd->d[2 + s] + i;
+        }
+        row[o] = inside ? xc[off] : 0.0f;
+      }
+    }
+  }
+}
+
+/* One image and group of the GEMM path. */
+struct gemm_conv {
+  const struct ops_simd_conv_params *p;
+  const struct ops_conv2d_geom *geom; /* 2-D: pack from x; NULL: pack the [Kg, P] matrix src */
+  const float *src;                   /* x of the group (2-D, direct) or its im2col columns */
+  const float *w;                     /* [Mg, Kg] */
+  const float *bias;                  /* Mg, or NULL */
+  float *packed, *y;                  /* packed B; Y [Mg, P] */
+};
+
+static void gemm_conv_task(const struct ops_task *task, void *ctx) {
+  const struct gemm_conv *j = ctx;
+  const struct ops_simd_conv_params *p = j->p;
+  const size_t ith = task != NULL ? (size_t)task->ith : 0;
+  const size_t nth = task != NULL ? (size_t)task->nth : 1;
+  const size_t nr = p->cfg->nr, panels = p->P / nr + (p->P % nr != 0);
+  const size_t q0 = panels * ith / nth, q1 = panels * (ith + 1) / nth;
+  if (j->geom != NULL) {
+    ops_f32_conv2d_pack_b(j->geom, nr, j->src, j->packed, q0, q1);
+  } else if (q0 < q1) {
+    /* Panels are contiguous in the packed layout, so a range packs as its own narrower B. */
+    size_t n0 = q0 * nr, n1 = q1 * nr < p->P ? q1 * nr : p->P;
+    ops_f32_gemm_pack_b(nr, n1 - n0, p->Kg, j->src + n0, p->P, 1, j->packed + n0 * p->Kg);
+  }
+  if (task != NULL) ops_pool_barrier(task);
+  static const struct ops_f32_gemm_params none = {NULL, {-INFINITY, INFINITY}};
+  ops_f32_gemm_run(p->cfg, p->Mg, p->P, p->Kg, j->w, p->Kg, j->packed, j->y, p->P, &none, task);
+  if (task != NULL) ops_pool_barrier(task);
+  /* Bias per output channel (a row here), the clamp and the activation, one pass. */
+  for (size_t m = p->Mg * ith / nth; m < p->Mg * (ith + 1) / nth; m++) {
+    float b = j->bias != NULL ? j->bias[m] : 0.0f, lo = p->clamp.min, hi = p->clamp.max;
+    float *row = j->y + m * p->P;
+    for (size_t o = 0; o < p->P; o++) {
+      float v = row[o] + b;
+      v = v < lo ? lo : v;
+      row[o] = v > hi ? hi : v;
+    }
+    ops_kact_apply_n(&p->post_act, row, p->P);
+  }
+}
+
+/* One image and group of the transposed path. */
+struct t_conv {
+  const struct ops_simd_conv_params *p;
+  const struct ops_kdims *xd, *wd, *yd;
+  const float *x;        /* the group's input channels */
+  const float *packed_w; /* the group's W^T, packed */
+  const float *bias;     /* the group's bias, or NULL */
+  float *rows, *yt, *y;  /* cols^T [P, Kg]; Y^T [P, Mg]; Y [Mg, P] */
+};
+
+/* Rows [p0, p1) of cols^T: for output pixel p, every (c, taps...) input element, 0 in the
+ * padding. One odometer step per pixel, not per element. */
+static void im2row(const struct t_conv *j, size_t p0, size_t p1) {
+  const struct ops_simd_conv_params *p = j->p;
+  const struct ops_kdims *xd = j->xd, *wd = j->wd, *yd = j->yd;
+  int ns = p->conv.spatial;
+  int64_t cg = wd->d[1], x_plane = 1, taps = 1;
+  for (int s = 0; s < ns; s++) {
+    x_plane *= xd->d[2 + s];
+    taps *= wd->d[2 + s];
+  }
+  for (size_t o = p0; o < p1; o++) {
+    int64_t idx[OPS_KMAX_SPATIAL], rest = (int64_t)o;
+    for (int s = ns - 1; s >= 0; s--) {
+      idx[s] = rest % yd->d[2 + s];
+      rest /= yd->d[2 + s];
+    }
+    float *row = j->rows + o * p->Kg;
+    for (int64_t t = 0; t < taps; t++) {
+      int64_t off = 0, r = t;
+      bool inside = true;
+      int64_t k[OPS_KMAX_SPATIAL];
+      for (int s = ns - 1; s >= 0; s--) {
+        k[s] = r % wd->d[2 + s];
+        r /= wd->d[2 + s];
+      }
+      for (int s = 0; s < ns && inside; s++) {
+        int64_t i =
+            idx[s] * p->conv.strides[s] - p->conv.pads_begin[s] + k[s] * p->conv.dilations[s];
+        inside = i >= 0 && i < xd->d[2 + s];
+        off = off * xd->d[2 + s] + i;
+      }
+      /* Column (c, t) for every channel: stride taps in the row, x_plane in the input. */
+      float *dst = row + t;
+      if (!inside) {
+        for (int64_t c = 0; c < cg; c++)
+          dst[c * taps] = 0.0f;
+      } else {
+        const float *src = j->x + off;
+        for (int64_t c = 0; c < cg; c++)
+          dst[c * taps] = src[c * x_plane];
+      }
+    }
+  }
+}
+
+static void t_conv_task(const struct ops_task *task, void *ctx) {
+  const struct t_conv *j = ctx;
+  const struct ops_simd_conv_params *p = j->p;
+  const size_t ith = task != NULL ? (size_t)task->ith : 0;
+  const size_t nth = task != NULL ? (size_t)task->nth : 1;
+  im2row(j, p->P * ith / nth, p->P * (ith + 1) / nth);
+  if (task != NULL) ops_pool_barrier(task);
+  const struct ops_f32_gemm_params gp = {j->bias, p->clamp};
+  ops_f32_gemm_run(p->cfg, p->P, p->Mg, p->Kg, j->rows, p->Kg, j->packed_w, j->yt, p->Mg, &gp,
+                   task);
+  if (task != NULL) ops_pool_barrier(task);
+  /* Y[m, :] = column m of Y^T, then the activation while the row is in cache. */
+  for (size_t m = p->Mg * ith / nth; m < p->Mg * (ith + 1) / nth; m++) {
+    float *row = j->y + m * p->P;
+    for (size_t o = 0; o < p->P; o++)
+      row[o] = j->yt[o * p->Mg + m];
+    ops_kact_apply_n(&p->post_act, row, p->P);
+  }
+}
+
+/* The depthwise path over channels [c0, c1) of all images, with one padded plane. */
+struct dw_conv {
+  const struct ops_simd_conv_params *p;
+  const float *x, *w, *bias;
+  float *y;
+  unsigned char *planes; /* one plane per thread */
+  size_t channels, c_in, ih, iw, oh, ow;
+};
+
+enum { DW_CHUNK = 4 }; /* channels claimed at a time: a few planes, so claims are rare */
+
+static void dw_plane(const struct dw_conv *j, float *plane, size_t nc) {
+  const struct ops_simd_conv_params *p = j->p;
+  size_t top = (size_t)p->conv.pads_begin[0], left = (size_t)p->conv.pads_begin[1];
+  size_t c = nc % j->c_in;
+  const float *xc = j->x + nc * j->ih * j->iw;
+  for (size_t r = 0; r < j->ih; r++)
+    memcpy(plane + (top + r) * p->padded_w + left, xc + r * j->iw, j->iw * sizeof *plane);
+  float *yc = j->y + nc * j->oh * j->ow;
+  p->dw->ukernel(plane, p->padded_w, j->w + c * p->geom.kh * p->geom.kw,
+                 j->bias != NULL ? j->bias[c] : 0.0f, yc, j->oh, j->ow, &p->geom, &p->clamp);
+  /* The output plane was just written and is still in cache. */
+  ops_kact_apply_n(&p->post_act, yc, j->oh * j->ow);
+}
+
+static void dw_task(const struct ops_task *task, void *ctx) {
+  const struct dw_conv *j = ctx;
+  size_t ith = task != NULL ? (size_t)task->ith : 0;
+  float *plane = (float *)(j->planes + ith * plane_bytes(j->p));
+  /* The padding stays zero: only the interior is written per channel. */
+  memset(plane, 0, j->p->padded_h * j->p->padded_w * sizeof *plane);
+  if (task == NULL || task->pool == NULL) {
+    for (size_t nc = 0; nc < j->channels; nc++)
+      dw_plane(j, plane, nc);
+    return;
+  }
+  size_t chunks = (j->channels + DW_CHUNK - 1) / DW_CHUNK;
+  for (int64_t k = ops_pool_chunk_next(task); k >= 0 && (size_t)k < chunks;
+       k = ops_pool_chunk_next(task)) {
+    size_t end =
+        ((size_t)k + 1) * DW_CHUNK < j->channels ? ((size_t)k + 1) * DW_CHUNK : j->channels;
+    for (size_t nc = (size_t)k * DW_CHUNK; nc < end; nc++)
+      dw_plane(j, plane, nc);
+  }
+}
+
+/* Runs fn over the pool when there is one with room, else on this thread alone. */
+static void run(struct ops_pool *pool, ops_pool_fn fn, void *ctx) {
+  if (pool == NULL || ops_pool_run(pool, fn, ctx) != OPS_OK) fn(NULL, ctx);
+}
+
+enum ops_kresult ops_f32_conv_kernel__simd(const struct ops_kcall *call) {
+  const struct ops_simd_conv_params *p = call->params;
+  const struct ops_kdims *xd = &call->in_dims[0], *wd = &call->in_dims[1];
+  const struct ops_kdims *yd = &call->out_dims[0];
+  const float *x = call->in[0], *w = call->in[1];
+  const float *bias = call->n_in > 2 ? call->in[2] : NULL;
+  float *y = call->out[0];
+  int64_t batch = xd->d[0], groups = p->conv.group;
+  int64_t cg = wd->d[1], c_in = xd->d[1], m_out = yd->d[1];
+  size_t x_plane = 1;
+  for (int s = 0; s < p->conv.spatial; s++)
+    x_plane *= (size_t)xd->d[2 + s];
+  int64_t y_numel = 1;
+  for (int i = 0; i < yd->rank; i++)
+    y_numel *= yd->d[i];
+  if (y_numel == 0) return OPS_KRESULT_OK;
+
+  if (p->dw != NULL) {
+    struct dw_conv j = {p,
+                        x,
+                        w,
+                        bias,
+                        y,
+                        call->scratch,
+                        (size_t)(batch * c_in),
+                        (size_t)c_in,
+                        (size_t)xd->d[2],
+                        (size_t)xd->d[3],
+                        (size_t)yd->d[2],
+                        (size_t)yd->d[3]};
+    /* Each thread needs its own plane; without scratch for every thread, run on this one. */
+    struct ops_pool *pool = call->pool;
+    if (pool != NULL && call->scratch_bytes < plane_bytes(p) * (size_t)ops_pool_threads(pool)) {
+      pool = NULL;
+    }
+    run(pool, dw_task, &j);
+    return OPS_KRESULT_OK;
+  }
+
+  if (p->packed_wt != NULL) {
+    float *rows = call->scratch;
+    float *yt = (float *)((unsigned char *)call->scratch + align_up(p->P * p->Kg * sizeof(float)));
+    for (int64_t n = 0; n < batch; n++) {
+      for (int64_t g = 0; g < groups; g++) {
+        struct t_conv j = {
+            p,
+            xd,
+            wd,
+            yd,
+            x + (size_t)(n * c_in + g * cg) * x_plane,
+            (const float *)((const unsigned char *)p->packed_wt + (size_t)g * p->packed_wt_bytes),
+            bias != NULL ? bias + (size_t)g * p->Mg : NULL,
+            rows,
+            yt,
+            y + (size_t)(n * m_out + g * (int64_t)p->Mg) * p->P};
+        run(call->pool, t_conv_task, &j);
+      }
+    }
+    return OPS_KRESULT_OK;
+  }
+
+  float *packed = call->scratch;
+  float *cols = (float *)((unsigned char *)call->scratch + packed_bytes(p->cfg, p->P, p->Kg));
+  struct ops_conv2d_geom geom;
+  bool two_d = !p->direct && p->conv.spatial == 2;
+  if (two_d) {
+    geom = (struct ops_conv2d_geom){(size_t)cg,
+                                    (size_t)xd->d[2],
+                                    (size_t)xd->d[3],
+                                    (size_t)yd->d[2],
+                                    (size_t)yd->d[3],
+                                    (size_t)wd->d[2],
+                                    (size_t)wd->d[3],
+                                    (size_t)p->conv.strides[0],
+                                    (size_t)p->conv.strides[1],
+                                    (size_t)p->conv.dilations[0],
+                                    (size_t)p->conv.dilations[1],
+                                    (size_t)p->conv.pads_begin[0],
+                                    (size_t)p->conv.pads_begin[1]};
+  }
+  for (int64_t n = 0; n < batch; n++) {
+    for (int64_t g = 0; g < groups; g++) {
+      const float *xg = x + (size_t)(n * c_in + g * cg) * x_plane;
+      struct gemm_conv j = {p,
+                            two_d ? &geom : NULL,
+                            xg,
+                            w + (size_t)g * p->Mg * p->Kg,
+                            bias != NULL ? bias + (size_t)g * p->Mg : NULL,
+                            packed,
+                            y + (size_t)(n * m_out + g * (int64_t)p->Mg) * p->P};
+      if (!p->direct && !two_d) {
+        im2col_nd(p, xd, wd, yd, xg, cols);
+        j.src = cols;
+      }
+      run(call->pool, gemm_conv_task, &j);
+    }
+  }
+  return OPS_KRESULT_OK;
+}
