@@ -24,6 +24,7 @@
 #include "compiler/bind-scalar-index.h"
 #include "compiler/bind-scalar-loss.h"
 
+#include <assert.h>
 #include <float.h>
 #include <inttypes.h>
 #include <math.h>
@@ -245,6 +246,18 @@ static enum ops_status check_window_out(const struct bind_ctx *c, const struct o
 
 /* ---- per op ---- */
 
+static_assert((int)OPS_KACT_COUNT == (int)OPS_FUSED_ACT_COUNT &&
+                  (int)OPS_KACT_CLIP == (int)OPS_FUSED_ACT_CLIP &&
+                  (int)OPS_KACT_HARDSWISH == (int)OPS_FUSED_ACT_HARDSWISH,
+              "kernels/act.h numbers activations as src/graph.h does");
+
+/* The node's fused activation (compiler/pass-fuse.c) as the kernels read it. */
+static struct ops_kact kact_of(const struct ops_node *node) {
+  struct ops_kact a = {(enum ops_kact_kind)node->fused.act, node->fused.params[0],
+                       node->fused.params[1]};
+  return a;
+}
+
 static enum ops_status bind_conv(const struct bind_ctx *c, void **params) {
   const struct ops_tensor *x, *w;
   const struct ops_tensor *b = in_t(c, 2), *y = out_t(c, 0);
@@ -254,7 +267,9 @@ static enum ops_status bind_conv(const struct bind_ctx *c, void **params) {
   if ((st = need_dtype(c, w, OPS_DTYPE_F32)) != OPS_OK) return st;
   if (b != NULL && (st = need_dtype(c, b, OPS_DTYPE_F32)) != OPS_OK) return st;
   if ((st = need_dtype(c, y, OPS_DTYPE_F32)) != OPS_OK) return st;
-  return ops_bind_conv_window(c, x, w, b, params);
+  st = ops_bind_conv_window(c, x, w, b, params);
+  if (st == OPS_OK) ((struct ops_conv_params *)*params)->act = kact_of(c->node);
+  return st;
 }
 
 enum ops_status ops_bind_conv_window(const struct bind_ctx *c, const struct ops_tensor *x,
@@ -475,6 +490,7 @@ static enum ops_status bind_gemm(const struct bind_ctx *c, void **params) {
   p->trans_b = trans_b != 0;
   p->alpha = alpha;
   p->beta = beta;
+  p->act = kact_of(c->node);
   *params = p;
   return OPS_OK;
 }
@@ -1230,6 +1246,16 @@ enum ops_status ops_bind_scalar(const struct ops_graph *g, const struct ops_node
   }
   enum ops_status st = check_tensors(&c);
   if (st != OPS_OK) return st;
+  if (node->fused.act != OPS_FUSED_ACT_NONE) {
+    /* Only these kernels apply one; a JSON IR file may claim it for any node. */
+    bool f32 = key == OPS_DTYPE_F32;
+    if (!f32 || (node->op != OPS_OP_CONV && node->op != OPS_OP_GEMM) ||
+        node->fused.act >= OPS_FUSED_ACT_COUNT) {
+      return node_fail(&c, OPS_ERR_UNSUPPORTED,
+                       "a fused %s activation is supported on f32 Conv and Gemm only",
+                       ops_fused_act_name(node->fused.act));
+    }
+  }
   if (node->op != OPS_OP_CONSTANT && in_t(&c, 0) == NULL) {
     return node_fail(&c, OPS_ERR_BAD_INPUT, "input 0 is missing");
   }

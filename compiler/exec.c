@@ -172,12 +172,23 @@ static const char *format_bytes(size_t n, char *buf, size_t len) {
   return buf;
 }
 
-/* The arena (activations and scratch) and the packed weights against `max_bytes` (0: no limit).
+/* The arena (activations and scratch) and the packed weights against `max_bytes` (0: no cap
+ * given) and against the machine's physical memory.
  * Runs after the memory plan and before the arena exists, so a model whose shapes ask for
  * terabytes is refused without touching them. */
 static enum ops_status check_limit(const struct ops_exec *e, size_t activations, size_t total,
                                    size_t max_bytes, struct ops_diag *d) {
-  if (max_bytes == 0) return OPS_OK;
+  /* Without a cap, the machine's memory is one: Linux overcommit would let a larger arena be
+   * "allocated" and then kill the process while it is zeroed. */
+  long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+  size_t phys = 0;
+  bool have_phys = pages > 0 && page > 0 && ops_mul_size((size_t)pages, (size_t)page, &phys);
+  const char *limit = "--max-memory";
+  if (max_bytes == 0 || (have_phys && phys < max_bytes)) {
+    if (!have_phys) return OPS_OK; /* no cap given, and the machine's size is unknown */
+    max_bytes = phys;
+    limit = "this machine's memory,";
+  }
   size_t packed = 0, need = 0;
   for (size_t s = 0; s < e->n_steps; s++) {
     if (!ops_add_size(packed, e->steps[s].bind.packed_bytes, &packed)) packed = SIZE_MAX;
@@ -186,10 +197,10 @@ static enum ops_status check_limit(const struct ops_exec *e, size_t activations,
   if (need <= max_bytes) return OPS_OK;
   char a[32], b[32], c[32], n[32], m[32];
   return ops_fail(d, OPS_ERR_NO_MEMORY,
-                  "model needs %s (arena %s, packed weights %s, scratch %s), above --max-memory %s",
+                  "model needs %s (arena %s, packed weights %s, scratch %s), above %s %s",
                   format_bytes(need, n, sizeof n), format_bytes(activations, a, sizeof a),
                   format_bytes(packed, b, sizeof b), format_bytes(e->scratch_bytes, c, sizeof c),
-                  format_bytes(max_bytes, m, sizeof m));
+                  limit, format_bytes(max_bytes, m, sizeof m));
 }
 
 static enum ops_status plan_memory(struct ops_exec *e, const int *step_of_node, size_t max_bytes,
@@ -228,6 +239,7 @@ static enum ops_status plan_memory(struct ops_exec *e, const int *step_of_node, 
   size_t scratch_at;
   status = ops_mem_plan(reqs, n, &scratch_at, &e->naive_bytes, d);
   if (status != OPS_OK) goto fail;
+  e->activation_bytes = scratch_at;
   /* Scratch is used by one step at a time, so one region after the activations serves all. */
   status = OPS_ERR_NO_MEMORY;
   size_t total;

@@ -57,6 +57,9 @@ struct ops_exec {
   size_t timeline_cap;       /* entries */
   size_t timeline_len;       /* entries written, whole runs of n_steps + 1 */
   uint64_t timeline_skipped; /* runs not recorded because the buffer was full */
+  /* The arena's activation part (inputs and activations, reused by liveness), comparable with
+   * naive_bytes; the scratch region comes after it, up to arena_bytes. */
+  size_t activation_bytes;
 };
 
 /* Compiles `plan` (whose graph must outlive the result). Fails with OPS_ERR_UNSUPPORTED naming
@@ -65,8 +68,8 @@ enum ops_status ops_exec_new(const struct ops_plan *plan, struct ops_exec **out,
                              struct ops_diag *d);
 /* ops_exec_new that first adds up the arena, the scratch and the weights packed at bind time and
  * fails with OPS_ERR_NO_MEMORY, naming each part, when they exceed `max_bytes` (bytes; 0 is no
- * limit). The check runs before the arena is allocated (packing, bounded by the weights already
- * in memory, is done by then). */
+ * limit) or the machine's physical memory, which ops_exec_new checks too. The check runs before
+ * the arena is allocated (packing, bounded by the weights already in memory, is done by then). */
 enum ops_status ops_exec_new_limited(const struct ops_plan *plan, size_t max_bytes,
                                      struct ops_exec **out, struct ops_diag *d);
 void ops_exec_free(struct ops_exec *exec);

@@ -138,6 +138,24 @@ OPSCOPE_API bool opscope_model_input(const opscope_model_t *model, size_t index,
 OPSCOPE_API bool opscope_model_output(const opscope_model_t *model, size_t index,
                                       struct opscope_tensor *t);
 
+/* Graph passes (docs/passes.md): constant folding, no-op removal, dead-code and common-
+ * subexpression elimination, BatchNormalization folding and bias/activation fusion. They run
+ * once per model, before its first plan (or at opscope_model_optimize), at level 3 (all passes)
+ * unless set otherwise; levels: 0 none, 1 folding + no-ops + dead code, 2 + CSE + BatchNorm
+ * folding, 3 + fusion. Fix input shapes and bind inputs before they run.
+ * opscope_model_set_opt_level chooses the level and, with `dump_dir` (may be NULL), a directory
+ * that receives the graph as JSON IR before and after each pass that changed it. It fails with
+ * OPSCOPE_ERR_BAD_INPUT for a level outside 0..3 or once the passes have run. */
+OPSCOPE_API int opscope_model_set_opt_level(opscope_model_t *model, int level, const char *dump_dir,
+                                            char *err, size_t err_len);
+/* Runs the passes now (later calls, and plans, return their first status). While some shape is
+ * unknown (an input that decides shapes is not bound yet) it does nothing and returns
+ * OPSCOPE_OK: the passes then run at the first plan with every shape known. Fails with
+ * OPSCOPE_ERR_IO when a dump cannot be written, OPSCOPE_ERR_NO_MEMORY. */
+OPSCOPE_API int opscope_model_optimize(const opscope_model_t *model, char *err, size_t err_len);
+/* The optimisation level the model's passes run (or ran) at. */
+OPSCOPE_API int opscope_model_opt_level(const opscope_model_t *model);
+
 /* Fixes the shape of graph input `name` (replacing symbolic or unknown dims) and re-runs shape
  * inference. Fails with OPSCOPE_ERR_BAD_INPUT when the shape contradicts the model. */
 OPSCOPE_API int opscope_model_set_input_shape(opscope_model_t *model, const char *name, int rank,
@@ -152,6 +170,12 @@ OPSCOPE_API int opscope_model_bind_input(opscope_model_t *model, const struct op
                                          char *err, size_t err_len);
 /* True when input `index` is bound to a value by opscope_model_bind_input. */
 OPSCOPE_API bool opscope_model_input_is_bound(const opscope_model_t *model, size_t index);
+
+/* Caps the memory a compiled model of `model` may take (bytes; 0, the default, is no cap): the
+ * arena of activations and scratch plus the weights packed for the SIMD kernels. A later
+ * opscope_exec_new whose plan needs more fails with OPSCOPE_ERR_NO_MEMORY, naming each part,
+ * before the arena is allocated. */
+OPSCOPE_API void opscope_model_set_max_memory(opscope_model_t *model, size_t max_bytes);
 
 /* Writes the model as JSON IR: `json_path` and the weights file beside it (same base, `.bin`). */
 OPSCOPE_API int opscope_model_export_ir(const opscope_model_t *model, const char *json_path,

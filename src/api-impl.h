@@ -6,12 +6,29 @@
 #define OPSCOPE_SRC_API_IMPL_H
 
 #include "compiler/exec.h"
+#include "compiler/passes.h"
 #include "opscope.h"
 #include "planner/plan.h"
 #include "src/graph.h"
 
+/* The graph passes of a model (compiler/passes.h): what to run, and what they did. They run
+ * once, before the first plan, so they live behind a pointer that a const model handle (as
+ * opscope_plan_new takes) can still update. */
+struct ops_model_passes {
+  int level;                     /* 0..OPS_OPT_LEVEL_MAX; OPS_OPT_LEVEL_DEFAULT unless set */
+  char *dump_dir;                /* owned; --dump-ir DIR, or NULL */
+  bool done;                     /* the passes ran (whatever the outcome) */
+  int status;                    /* their status, returned by every later plan */
+  char error[1024];              /* their message when status is not OPSCOPE_OK */
+  struct ops_pass_report report; /* per pass: nodes before and after, time */
+  bool dot_written;              /* dump_dir/plan.dot holds the first plan */
+};
+
 struct opscope_model {
   struct ops_graph *graph; /* owned */
+  size_t max_memory;       /* bytes a compiled model may take; 0: no cap */
+  /* owned; the graph passes, their settings and what they did */
+  struct ops_model_passes *passes;
 };
 
 struct opscope_plan {

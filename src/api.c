@@ -5,9 +5,11 @@
  */
 #include "src/api-impl.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "compiler/plan-dot.h"
 #include "src/load.h"
 #include "src/shape-infer.h"
 #include "src/size.h"
@@ -36,8 +38,17 @@ int opscope_model_load(const char *path, opscope_model_t **out, char *err, size_
     ops_diag_copy(&d, err, err_len);
     return OPS_ERR_NO_MEMORY;
   }
+  m->passes = ops_calloc_array(1, sizeof *m->passes);
+  if (m->passes == NULL) {
+    free(m);
+    ops_fail(&d, OPS_ERR_NO_MEMORY, "out of memory");
+    ops_diag_copy(&d, err, err_len);
+    return OPS_ERR_NO_MEMORY;
+  }
+  m->passes->level = OPS_OPT_LEVEL_DEFAULT;
   enum ops_status status = ops_load_model(path, &m->graph, &d);
   if (status != OPS_OK) {
+    free(m->passes);
     free(m);
     ops_diag_copy(&d, err, err_len);
     return (int)status;
@@ -49,7 +60,53 @@ int opscope_model_load(const char *path, opscope_model_t **out, char *err, size_
 void opscope_model_free(opscope_model_t *model) {
   if (model == NULL) return;
   ops_graph_free(model->graph);
+  if (model->passes != NULL) free(model->passes->dump_dir);
+  free(model->passes);
   free(model);
+}
+
+int opscope_model_set_opt_level(opscope_model_t *model, int level, const char *dump_dir, char *err,
+                                size_t err_len) {
+  struct ops_diag d;
+  ops_diag_init(&d, NULL);
+  struct ops_model_passes *p = model->passes;
+  enum ops_status status = OPS_ERR_BAD_INPUT;
+  if (level < 0 || level > OPS_OPT_LEVEL_MAX) {
+    ops_fail(&d, status, "optimisation level %d is outside O0..O%d", level, OPS_OPT_LEVEL_MAX);
+  } else if (p->done) {
+    ops_fail(&d, status, "the graph passes ran already (the model was optimised or planned)");
+  } else {
+    char *dir = NULL;
+    if (dump_dir != NULL && (dir = ops_strdup(dump_dir)) == NULL) {
+      status = ops_fail(&d, OPS_ERR_NO_MEMORY, "out of memory");
+    } else {
+      free(p->dump_dir);
+      p->dump_dir = dir;
+      p->level = level;
+      status = OPS_OK;
+    }
+  }
+  ops_diag_copy(&d, err, err_len);
+  return (int)status;
+}
+
+int opscope_model_optimize(const opscope_model_t *model, char *err, size_t err_len) {
+  struct ops_model_passes *p = model->passes;
+  /* A graph with unknown shapes (an input not yet bound) is planned as it is, and the passes
+   * wait for the first plan with every shape known. */
+  if (!p->done && ops_passes_ready(model->graph)) {
+    struct ops_diag d;
+    ops_diag_init(&d, model->graph->path);
+    p->done = true;
+    p->status = (int)ops_passes_run(model->graph, p->level, p->dump_dir, &p->report, &d);
+    ops_diag_copy(&d, p->error, sizeof p->error);
+  }
+  if (p->status != OPSCOPE_OK && err != NULL && err_len > 0) snprintf(err, err_len, "%s", p->error);
+  return p->status;
+}
+
+int opscope_model_opt_level(const opscope_model_t *model) {
+  return model->passes->level;
 }
 
 const char *const *opscope_builtin_names(void) {
@@ -198,6 +255,15 @@ int opscope_model_bind_input(opscope_model_t *model, const struct opscope_tensor
                         in->name, (long long)numel, OPS_BIND_MAX_VALUE);
       goto done;
     }
+    if (model->passes->done && in->data != NULL && in->nbytes == bytes &&
+        memcmp(in->data, value->data, bytes) != 0) {
+      /* The passes may have folded what follows from the old value into constants. */
+      status = ops_fail(&d, OPS_ERR_BAD_INPUT,
+                        "input '%s' was bound to another value when the graph passes ran; load "
+                        "the model again to bind a new one",
+                        in->name);
+      goto done;
+    }
     if (!ops_tensor_set_data_copy(in, value->data, bytes)) {
       status = ops_fail(&d, OPS_ERR_NO_MEMORY, "out of memory binding input '%s'", in->name);
       goto done;
@@ -212,6 +278,10 @@ done:
 bool opscope_model_input_is_bound(const opscope_model_t *model, size_t index) {
   if (index >= model->graph->n_inputs) return false;
   return model->graph->tensors[model->graph->inputs[index]].data != NULL;
+}
+
+void opscope_model_set_max_memory(opscope_model_t *model, size_t max_bytes) {
+  model->max_memory = max_bytes;
 }
 
 int opscope_model_export_ir(const opscope_model_t *model, const char *json_path, char *err,
@@ -230,6 +300,9 @@ int opscope_plan_new(const opscope_model_t *model, int requested_unit, opscope_p
   struct ops_diag d;
   ops_diag_init(&d, NULL);
   *out = NULL;
+  /* Every path to a plan (CLI modes, API users, tests) runs the passes here, once per model. */
+  int passes = opscope_model_optimize(model, err, err_len);
+  if (passes != OPSCOPE_OK) return passes;
   opscope_plan_t *p = ops_calloc_array(1, sizeof *p);
   if (p == NULL) {
     ops_fail(&d, OPS_ERR_NO_MEMORY, "out of memory");
@@ -241,6 +314,21 @@ int opscope_plan_new(const opscope_model_t *model, int requested_unit, opscope_p
     free(p);
     ops_diag_copy(&d, err, err_len);
     return (int)status;
+  }
+  if (model->passes->dump_dir != NULL && !model->passes->dot_written) {
+    /* The first plan is the requested unit's in the CLI; later ones (--compare) would overwrite. */
+    char path[4096];
+    int len = snprintf(path, sizeof path, "%s/plan.dot", model->passes->dump_dir);
+    status = len < 0 || (size_t)len >= sizeof path
+                 ? ops_fail(&d, OPS_ERR_BAD_INPUT, "--dump-ir directory name is too long")
+                 : ops_plan_write_dot(p->plan, path, &d);
+    if (status != OPS_OK) {
+      ops_plan_free(p->plan);
+      free(p);
+      ops_diag_copy(&d, err, err_len);
+      return (int)status;
+    }
+    model->passes->dot_written = true;
   }
   p->model = model;
   *out = p;
@@ -291,7 +379,7 @@ int opscope_exec_new(const opscope_plan_t *plan, opscope_exec_t **out, char *err
     ops_diag_copy(&d, err, err_len);
     return OPS_ERR_NO_MEMORY;
   }
-  enum ops_status status = ops_exec_new(plan->plan, &e->exec, &d);
+  enum ops_status status = ops_exec_new_limited(plan->plan, plan->model->max_memory, &e->exec, &d);
   if (status != OPS_OK) {
     free(e);
     ops_diag_copy(&d, err, err_len);

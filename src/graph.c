@@ -3,6 +3,7 @@
  */
 #include "src/graph.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -49,7 +50,26 @@ void ops_node_done(struct ops_node *n) {
       ops_attr_done(&n->attrs[i]);
     free(n->attrs);
   }
+  free(n->fused.absorbed);
   memset(n, 0, sizeof *n);
+}
+
+static const char *const fused_act_names[] = {
+    [OPS_FUSED_ACT_NONE] = "none", [OPS_FUSED_ACT_RELU] = "relu",
+    [OPS_FUSED_ACT_CLIP] = "clip", [OPS_FUSED_ACT_SIGMOID] = "sigmoid",
+    [OPS_FUSED_ACT_SILU] = "silu", [OPS_FUSED_ACT_HARDSWISH] = "hardswish",
+};
+static_assert(sizeof fused_act_names / sizeof fused_act_names[0] == OPS_FUSED_ACT_COUNT,
+              "one name per fused activation");
+
+const char *ops_fused_act_name(enum ops_fused_act act) {
+  return (unsigned)act < OPS_FUSED_ACT_COUNT ? fused_act_names[act] : "none";
+}
+
+int ops_fused_act_parse(const char *name) {
+  for (int i = 0; i < OPS_FUSED_ACT_COUNT; i++)
+    if (strcmp(fused_act_names[i], name) == 0) return i;
+  return -1;
 }
 
 void ops_graph_free(struct ops_graph *g) {
@@ -102,6 +122,56 @@ static bool index_reserve(struct ops_graph *g, size_t n_tensors) {
   for (size_t i = 0; i < g->n_tensors; i++)
     index_insert(g, (int)i);
   return true;
+}
+
+enum ops_status ops_graph_prune_tensors(struct ops_graph *g, struct ops_diag *d) {
+  int *remap = ops_calloc_array(g->n_tensors, sizeof *remap);
+  if (remap == NULL) return ops_fail(d, OPS_ERR_NO_MEMORY, "out of memory pruning tensors");
+  /* remap[t] is 1 for a tensor in use, then its new index. */
+  for (size_t i = 0; i < g->n_nodes; i++) {
+    const struct ops_node *n = &g->nodes[i];
+    for (int k = 0; k < n->n_inputs; k++)
+      if (n->inputs[k] >= 0) remap[n->inputs[k]] = 1;
+    for (int k = 0; k < n->n_outputs; k++)
+      if (n->outputs[k] >= 0) remap[n->outputs[k]] = 1;
+  }
+  for (size_t i = 0; i < g->n_inputs; i++)
+    remap[g->inputs[i]] = 1;
+  for (size_t i = 0; i < g->n_outputs; i++)
+    remap[g->outputs[i]] = 1;
+  size_t kept = 0;
+  for (size_t t = 0; t < g->n_tensors; t++) {
+    if (remap[t]) {
+      if (kept != t) g->tensors[kept] = g->tensors[t];
+      remap[t] = (int)kept++;
+    } else {
+      ops_tensor_done(&g->tensors[t]);
+      remap[t] = -1;
+    }
+  }
+  if (kept == g->n_tensors) {
+    free(remap);
+    return OPS_OK;
+  }
+  g->n_tensors = kept;
+  for (size_t i = 0; i < g->n_nodes; i++) {
+    struct ops_node *n = &g->nodes[i];
+    for (int k = 0; k < n->n_inputs; k++)
+      if (n->inputs[k] >= 0) n->inputs[k] = remap[n->inputs[k]];
+    for (int k = 0; k < n->n_outputs; k++)
+      if (n->outputs[k] >= 0) n->outputs[k] = remap[n->outputs[k]];
+  }
+  for (size_t i = 0; i < g->n_inputs; i++)
+    g->inputs[i] = remap[g->inputs[i]];
+  for (size_t i = 0; i < g->n_outputs; i++)
+    g->outputs[i] = remap[g->outputs[i]];
+  free(remap);
+  /* The table has room already (fewer tensors); only the slots change. */
+  for (size_t i = 0; i < g->index_cap; i++)
+    g->index[i] = -1;
+  for (size_t i = 0; i < g->n_tensors; i++)
+    index_insert(g, (int)i);
+  return OPS_OK;
 }
 
 int ops_graph_find_tensor(const struct ops_graph *g, const char *name) {
@@ -282,7 +352,8 @@ static enum ops_status sort_nodes(struct ops_graph *g, struct ops_diag *d) {
   }
   for (size_t i = 0; i < n; i++)
     sorted[i] = g->nodes[queue[i]];
-  memcpy(g->nodes, sorted, n * sizeof *sorted);
+  /* A graph without nodes has no node array: memcpy must not see its NULL, even for 0 bytes. */
+  if (n > 0) memcpy(g->nodes, sorted, n * sizeof *sorted);
   for (size_t i = 0; i < n; i++) {
     for (int k = 0; k < g->nodes[i].n_outputs; k++) {
       int t = g->nodes[i].outputs[k];

@@ -57,6 +57,29 @@ struct ops_attr {
      runs uses them, and the planner refuses ops it does not know. */
 };
 
+/* An activation a graph pass (compiler/pass-fuse.c) folded into the node that feeds it, applied
+ * by the kernel to each output element as it is written. Numbered for the JSON IR's "fused". */
+enum ops_fused_act {
+  OPS_FUSED_ACT_NONE = 0,
+  OPS_FUSED_ACT_RELU,      /* max(x, 0) */
+  OPS_FUSED_ACT_CLIP,      /* min(max(x, params[0]), params[1]) */
+  OPS_FUSED_ACT_SIGMOID,   /* 1 / (1 + exp(-x)) */
+  OPS_FUSED_ACT_SILU,      /* x * sigmoid(x) (Sigmoid then Mul by the same x) */
+  OPS_FUSED_ACT_HARDSWISH, /* x * max(0, min(1, x / 6 + 1 / 2)) */
+  OPS_FUSED_ACT_COUNT
+};
+
+/* Name of a fused activation ("relu", "clip", ...; "none"), and its inverse (-1 when unknown). */
+const char *ops_fused_act_name(enum ops_fused_act act);
+int ops_fused_act_parse(const char *name);
+
+/* What graph passes merged into a node; all zero for a node as loaded. */
+struct ops_node_fusion {
+  enum ops_fused_act act;
+  float params[2]; /* CLIP: min, max; unused otherwise */
+  char *absorbed;  /* owned; the ops merged, in order ("Conv+BatchNormalization+Relu"), or NULL */
+};
+
 struct ops_node {
   char *name;     /* owned; generated as "<OpType>_<index>" when the model has none */
   char *op_type;  /* owned; as written in the model */
@@ -68,6 +91,7 @@ struct ops_node {
   int n_outputs;
   struct ops_attr *attrs; /* owned; n_attrs entries */
   int n_attrs;
+  struct ops_node_fusion fused; /* what passes folded into it (none as loaded) */
 };
 
 struct ops_graph {
@@ -121,6 +145,12 @@ enum ops_status ops_graph_add_output(struct ops_graph *g, int index, struct ops_
  * input or initializer provides (dangling), a graph output nobody produces, a cycle, a
  * duplicate node name, and a node with no outputs. Fills each tensor's `producer`. */
 enum ops_status ops_graph_validate(struct ops_graph *g, struct ops_diag *d);
+
+/* Removes the tensors that no node reads or writes and that are not graph inputs or outputs
+ * (what graph passes leave behind), renumbering the rest in their order. Node and graph
+ * references are remapped and the name index rebuilt; run ops_graph_validate afterwards to
+ * refresh `producer`. Fails only with OPS_ERR_NO_MEMORY, leaving the graph unchanged. */
+enum ops_status ops_graph_prune_tensors(struct ops_graph *g, struct ops_diag *d);
 
 /* Total elements of all initializers (the parameter count). */
 int64_t ops_graph_param_count(const struct ops_graph *g);

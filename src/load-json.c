@@ -721,10 +721,55 @@ static enum ops_status read_attrs(struct loader *L, struct json_object *obj, con
   return OPS_OK;
 }
 
+/* "fused": what graph passes merged into the node (docs/ir.md), written by --dump-ir. */
+static enum ops_status read_fused(struct loader *L, struct json_object *o, const char *where,
+                                  struct ops_node *node) {
+  static const char *const fields[] = {"activation", "params", "absorbed", NULL};
+  char sub[WHERE_MAX];
+  struct json_object *jact, *jparams, *jabsorbed;
+  const char *act = "none", *absorbed = NULL;
+  enum ops_status status = expect_type(L, o, json_type_object, "object", where);
+  if (status == OPS_OK) status = check_fields(L, o, fields, where);
+  if (status == OPS_OK) status = get_field(L, o, "activation", false, &jact, where);
+  if (status == OPS_OK) status = get_field(L, o, "params", false, &jparams, where);
+  if (status == OPS_OK) status = get_field(L, o, "absorbed", false, &jabsorbed, where);
+  if (status == OPS_OK && jact != NULL) {
+    status = read_cstring(L, jact, where_fmt(sub, "%s.activation", where), &act);
+  }
+  if (status == OPS_OK && jabsorbed != NULL) {
+    status = read_cstring(L, jabsorbed, where_fmt(sub, "%s.absorbed", where), &absorbed);
+  }
+  if (status != OPS_OK) return status;
+  int kind = ops_fused_act_parse(act);
+  if (kind < 0) {
+    return bad(L, where_fmt(sub, "%s.activation", where), "unknown activation '%s'", act);
+  }
+  node->fused.act = (enum ops_fused_act)kind;
+  if (kind == OPS_FUSED_ACT_CLIP) {
+    where_fmt(sub, "%s.params", where);
+    if (jparams == NULL) return bad(L, sub, "a clip activation needs [min, max]");
+    status = expect_type(L, jparams, json_type_array, "array of 2 floats", sub);
+    if (status != OPS_OK) return status;
+    if (json_object_array_length(jparams) != 2) return bad(L, sub, "expected [min, max]");
+    for (size_t i = 0; i < 2 && status == OPS_OK; i++) {
+      status = read_float(L, json_object_array_get_idx(jparams, i), sub, &node->fused.params[i]);
+    }
+    if (status != OPS_OK) return status;
+    if (!(node->fused.params[0] <= node->fused.params[1])) return bad(L, sub, "min exceeds max");
+  } else if (jparams != NULL) {
+    return bad(L, where_fmt(sub, "%s.params", where), "activation '%s' takes no params", act);
+  }
+  if (absorbed != NULL) {
+    node->fused.absorbed = ops_strdup(absorbed);
+    if (node->fused.absorbed == NULL) return ops_fail(L->d, OPS_ERR_NO_MEMORY, "out of memory");
+  }
+  return OPS_OK;
+}
+
 static enum ops_status read_node(struct loader *L, struct json_object *o, size_t index,
                                  const char *where) {
   static const char *const fields[] = {"name",    "op_type",    "domain", "inputs",
-                                       "outputs", "attributes", NULL};
+                                       "outputs", "attributes", "fused",  NULL};
   char sub[WHERE_MAX];
   struct json_object *jname, *jop, *jdomain, *jin, *jout, *jattrs;
   const char *name = "", *op_type, *domain = "";
@@ -777,6 +822,11 @@ static enum ops_status read_node(struct loader *L, struct json_object *o, size_t
   }
   if (status == OPS_OK && jattrs != NULL) {
     status = read_attrs(L, jattrs, where_fmt(sub, "%s.attributes", where), node);
+  }
+  struct json_object *jfused = NULL;
+  if (status == OPS_OK) status = get_field(L, o, "fused", false, &jfused, where);
+  if (status == OPS_OK && jfused != NULL) {
+    status = read_fused(L, jfused, where_fmt(sub, "%s.fused", where), node);
   }
   return status;
 }
@@ -920,22 +970,12 @@ static enum ops_status parse_text(struct loader *L, const char *text, size_t len
                   json_tokener_error_desc(err), at);
 }
 
-enum ops_status ops_load_json(const char *path, struct ops_graph **out, struct ops_diag *d) {
-  *out = NULL;
+/* Parses `len` bytes of NUL-terminated `text` (read from, or standing for, `path`) into *out. */
+static enum ops_status load_text(const char *path, const char *text, size_t len,
+                                 struct ops_graph **out, struct ops_diag *d) {
   struct loader L = {.path = path, .d = d};
-  void *text = NULL;
-  size_t len = 0;
   struct json_object *root = NULL;
-  enum ops_status status;
-
-  /* ops_file_read names the file itself, so the diag's prefix is off while it runs. */
-  const char *saved = d != NULL ? d->path : NULL;
-  if (d != NULL) d->path = NULL;
-  status = ops_file_read(path, JSON_MAX_BYTES, &text, &len, d);
-  if (d != NULL) d->path = saved != NULL ? saved : path;
-  if (status != OPS_OK) goto fail;
-
-  status = parse_text(&L, text, len, &root);
+  enum ops_status status = parse_text(&L, text, len, &root);
   if (status != OPS_OK) goto fail;
   L.g = ops_graph_new();
   if (L.g == NULL) {
@@ -956,8 +996,39 @@ enum ops_status ops_load_json(const char *path, struct ops_graph **out, struct o
 fail:
   ops_graph_free(L.g);
   json_object_put(root);
-  free(text);
   free(L.weights);
   free(L.weights_path);
+  return status;
+}
+
+enum ops_status ops_load_json(const char *path, struct ops_graph **out, struct ops_diag *d) {
+  *out = NULL;
+  void *text = NULL;
+  size_t len = 0;
+  /* ops_file_read names the file itself, so the diag's prefix is off while it runs. */
+  const char *saved = d != NULL ? d->path : NULL;
+  if (d != NULL) d->path = NULL;
+  enum ops_status status = ops_file_read(path, JSON_MAX_BYTES, &text, &len, d);
+  if (d != NULL) d->path = saved != NULL ? saved : path;
+  if (status == OPS_OK) status = load_text(path, text, len, out, d);
+  free(text);
+  return status;
+}
+
+enum ops_status ops_load_json_buffer(const void *data, size_t len, const char *path,
+                                     struct ops_graph **out, struct ops_diag *d) {
+  *out = NULL;
+  if (d != NULL && d->path == NULL) d->path = path;
+  if (len > JSON_MAX_BYTES) {
+    return ops_fail(d, OPS_ERR_NO_MEMORY, "the JSON text of %zu bytes is too large", len);
+  }
+  if (len == 0) return ops_fail(d, OPS_ERR_BAD_INPUT, "the file is empty");
+  /* json-c is told where the text ends by a NUL, which bytes in memory need not carry. */
+  char *text = malloc(len + 1);
+  if (text == NULL) return ops_fail(d, OPS_ERR_NO_MEMORY, "out of memory");
+  memcpy(text, data, len);
+  text[len] = '\0';
+  enum ops_status status = load_text(path, text, len, out, d);
+  free(text);
   return status;
 }

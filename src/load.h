@@ -29,6 +29,10 @@ enum ops_status ops_load_tensor_pb_buffer(const void *data, size_t len, const ch
 
 /* The JSON IR (docs/ir.md): graph JSON plus a weights file. Builds, does not validate. */
 enum ops_status ops_load_json(const char *path, struct ops_graph **out, struct ops_diag *d);
+/* The same from `len` bytes in memory (fuzzers); `path` names them in messages, and the weights
+ * file is looked for beside it as for a file. */
+enum ops_status ops_load_json_buffer(const void *data, size_t len, const char *path,
+                                     struct ops_graph **out, struct ops_diag *d);
 /* Writes `g` as JSON IR to `json_path` and its weights to the same path with ".bin" in place
  * of ".json" (or appended). */
 enum ops_status ops_save_json(const struct ops_graph *g, const char *json_path, struct ops_diag *d);

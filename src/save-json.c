@@ -309,6 +309,19 @@ static struct json_object *node_json(struct saver *S, const struct ops_node *n) 
   put(S, o, "inputs", refs_json(S, n->inputs, n->n_inputs));
   put(S, o, "outputs", refs_json(S, n->outputs, n->n_outputs));
   if (n->n_attrs > 0) put(S, o, "attributes", attrs_json(S, n));
+  if (n->fused.act != OPS_FUSED_ACT_NONE || n->fused.absorbed != NULL) {
+    /* What graph passes merged into the node (docs/ir.md), so a dumped graph reloads fused. */
+    struct json_object *f = checked(S, json_object_new_object());
+    put(S, f, "activation", new_string(S, ops_fused_act_name(n->fused.act)));
+    if (n->fused.act == OPS_FUSED_ACT_CLIP) {
+      struct json_object *v = checked(S, json_object_new_array());
+      push(S, v, new_float(S, n->fused.params[0]));
+      push(S, v, new_float(S, n->fused.params[1]));
+      put(S, f, "params", v);
+    }
+    if (n->fused.absorbed != NULL) put(S, f, "absorbed", new_string(S, n->fused.absorbed));
+    put(S, o, "fused", f);
+  }
   return o;
 }
 

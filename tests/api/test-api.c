@@ -174,11 +174,34 @@ static void test_bind_input_value(void **state) {
   opscope_model_free(m);
 }
 
-static void test_plan_reports_fallbacks(void **state) {
+/* The graph passes: level checked, run once at the first plan, then the level is fixed. */
+static void test_opt_level(void **state) {
   (void)state;
   char err[1024];
   opscope_model_t *m = NULL;
   assert_int_equal(opscope_model_load("builtin:mnist", &m, err, sizeof err), OPSCOPE_OK);
+  assert_int_equal(opscope_model_opt_level(m), 3);
+  assert_int_equal(opscope_model_set_opt_level(m, 4, NULL, err, sizeof err), OPSCOPE_ERR_BAD_INPUT);
+  OPS_ASSERT_CONTAINS(err, "outside O0..O3");
+  size_t before = opscope_model_node_count(m);
+  opscope_plan_t *p = NULL;
+  assert_int_equal(opscope_plan_new(m, OPSCOPE_UNIT_SCALAR, &p, err, sizeof err), OPSCOPE_OK);
+  assert_true(opscope_model_node_count(m) < before); /* Relus fused into the Convs */
+  assert_int_equal(opscope_plan_node_count(p), opscope_model_node_count(m));
+  assert_int_equal(opscope_model_set_opt_level(m, 0, NULL, err, sizeof err), OPSCOPE_ERR_BAD_INPUT);
+  OPS_ASSERT_CONTAINS(err, "ran already");
+  opscope_plan_free(p);
+  opscope_model_free(m);
+}
+
+static void test_plan_reports_fallbacks(void **state) {
+  (void)state;
+  char err[1024];
+  opscope_model_t *m = NULL;
+  /* Sin has no SIMD kernel: it falls back to scalar with NO_KERNEL. */
+  assert_int_equal(
+      opscope_model_load(OPSCOPE_TEST_DATA_DIR "/models/sin-no-simd.json", &m, err, sizeof err),
+      OPSCOPE_OK);
   opscope_plan_t *p = NULL;
   assert_int_equal(opscope_plan_new(m, OPSCOPE_UNIT_SIMD, &p, err, sizeof err), OPSCOPE_OK);
   size_t fallbacks = 0;
@@ -193,16 +216,15 @@ static void test_plan_reports_fallbacks(void **state) {
     assert_true(n.hint[0] != '\0');
     assert_int_equal(n.assigned_unit, OPSCOPE_UNIT_SCALAR);
   }
-  assert_true(fallbacks > 0);
+  assert_int_equal(fallbacks, 1);
   opscope_plan_free(p);
   opscope_model_free(m);
 }
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_ir_roundtrip_bit_identical),
-      cmocka_unit_test(test_run_checks_inputs),
-      cmocka_unit_test(test_bind_input_value),
+      cmocka_unit_test(test_ir_roundtrip_bit_identical), cmocka_unit_test(test_run_checks_inputs),
+      cmocka_unit_test(test_bind_input_value),           cmocka_unit_test(test_opt_level),
       cmocka_unit_test(test_plan_reports_fallbacks),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -26,7 +26,13 @@ static void test_analysis_report(void **state) {
   r.graph = m->graph;
   r.model_file_bytes = -1;
   r.plan = p->plan;
-  r.timing = (struct ops_report_timing){1.5, 0.25, -1, -1};
+  r.timing = (struct ops_report_timing){1.5, 0.25, -1, -1, 0.125};
+  r.passes = &m->passes->report;
+  r.arena_bytes = 4096;
+  r.activation_bytes = 1024;
+  r.naive_bytes = 3072;
+  r.scratch_bytes = 3072;
+  r.packed_bytes = 512;
   double samples[] = {3.0, 1.0, 2.0, 4.0};
   struct ops_bench_result res = {
       .first_run_ms = 9.0, .samples_ms = samples, .n = 4, .peak_rss_bytes = -1};
@@ -55,6 +61,21 @@ static void test_analysis_report(void **state) {
   json_object *timing = get(root, "timing");
   OPS_ASSERT_NEAR(json_object_get_double(get(timing, "load_ms")), 1.5, 0);
   assert_null(get(timing, "run_ms"));
+  OPS_ASSERT_NEAR(json_object_get_double(get(timing, "passes_ms")), 0.125, 0);
+  /* The passes ran at the plan, at the default level, and are listed in run order. */
+  json_object *passes = get(root, "passes");
+  assert_int_equal(json_object_get_int(get(passes, "opt_level")), 3);
+  json_object *list = get(passes, "list");
+  assert_int_equal(json_object_array_length(list), m->passes->report.n);
+  json_object *first = json_object_array_get_idx(list, 0);
+  assert_string_equal(json_object_get_string(get(first, "name")), "fold");
+  json_object *last = json_object_array_get_idx(list, json_object_array_length(list) - 1);
+  assert_int_equal(json_object_get_int64(get(last, "nodes_after")), (int64_t)m->graph->n_nodes);
+  json_object *mem = get(root, "memory");
+  assert_int_equal(json_object_get_int64(get(mem, "activation_bytes")), 1024);
+  assert_int_equal(json_object_get_int64(get(mem, "naive_activation_bytes")), 3072);
+  assert_int_equal(json_object_get_int64(get(mem, "scratch_bytes")), 3072);
+  assert_int_equal(json_object_get_int64(get(mem, "weights_packed_bytes")), 512);
 
   json_object *b = json_object_array_get_idx(get(root, "benchmarks"), 0);
   assert_string_equal(json_object_get_string(get(b, "unit")), "scalar");
@@ -63,8 +84,8 @@ static void test_analysis_report(void **state) {
   OPS_ASSERT_NEAR(json_object_get_double(get(b, "median_ms")), 2.5, 1e-12);
   OPS_ASSERT_NEAR(json_object_get_double(get(b, "p90_ms")), 3.7, 1e-12);
   OPS_ASSERT_NEAR(json_object_get_double(get(b, "stddev_ms")), 1.2909944487358056, 1e-12);
-  /* load_ms sums the stages that ran: load 1.5 + plan 0.25 (compile did not run). */
-  OPS_ASSERT_NEAR(json_object_get_double(get(b, "load_ms")), 1.75, 1e-12);
+  /* load_ms sums the stages that ran: load 1.5 + passes 0.125 + plan 0.25 (no compile). */
+  OPS_ASSERT_NEAR(json_object_get_double(get(b, "load_ms")), 1.875, 1e-12);
   assert_string_equal(json_object_get_string(get(b, "status")), "ok");
   assert_int_equal(json_object_array_length(get(b, "samples_ms")), 4);
   assert_null(get(b, "peak_rss_bytes"));

@@ -1,0 +1,478 @@
+/*
+ * compiler/pass-*.c: each pass's rewrite on a small hand-built graph, and the rewritten graph's
+ * outputs against the same graph run without passes (O0), on the scalar unit (the oracle: the
+ * fused kernels must give the unfused ops' bits) and on simd (within tolerance).
+ *
+ * Each test builds its graph with a function so it can build it twice: once to run as is, once
+ * to run through the passes.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "kernels/graph-builder.h"
+#include "test-util.h"
+
+#include "compiler/exec.h"
+#include "compiler/pass-impl.h"
+#include "compiler/passes.h"
+#include "planner/plan.h"
+#include "src/load.h"
+#include "src/shape-infer.h"
+
+typedef void (*build_fn)(struct ops_graph *g);
+
+/* Deterministic values in [-1, 1) that differ per element and seed. */
+static void fill(float *x, size_t n, unsigned seed) {
+  unsigned s = seed * 2654435761u + 12345u;
+  for (size_t i = 0; i < n; i++) {
+    s = s * 1103515245u + 12345u;
+    x[i] = (float)((s >> 8) & 0xffff) / 32768.0f - 1.0f;
+  }
+}
+
+static int input(struct ops_graph *g, const char *name, int rank, const int64_t *dims) {
+  struct ops_diag d;
+  ops_diag_init(&d, NULL);
+  int t = tensor(g, name, OPS_DTYPE_F32, rank, dims, NULL, 0);
+  g->tensors[t].role = OPS_TENSOR_INPUT;
+  assert_int_equal(ops_graph_add_input(g, t, &d), OPS_OK);
+  return t;
+}
+
+static int weight(struct ops_graph *g, const char *name, int rank, const int64_t *dims,
+                  unsigned seed) {
+  int64_t n = 1;
+  for (int i = 0; i < rank; i++)
+    n *= dims[i];
+  float *v = calloc((size_t)n, sizeof *v);
+  fill(v, (size_t)n, seed);
+  int t = tensor(g, name, OPS_DTYPE_F32, rank, dims, v, (size_t)n * sizeof *v);
+  free(v);
+  return t;
+}
+
+static int act(struct ops_graph *g, const char *name) {
+  return tensor(g, name, OPS_DTYPE_UNDEFINED, -1, NULL, NULL, 0);
+}
+
+static void output(struct ops_graph *g, int t) {
+  struct ops_diag d;
+  ops_diag_init(&d, NULL);
+  assert_int_equal(ops_graph_add_output(g, t, &d), OPS_OK);
+}
+
+static struct ops_graph *build(build_fn fn) {
+  struct ops_graph *g = ops_graph_new();
+  assert_non_null(g);
+  g->name = ops_strdup("test");
+  g->path = ops_strdup("test-passes");
+  g->opset = 13;
+  fn(g);
+  struct ops_diag d;
+  ops_diag_init(&d, NULL);
+  assert_int_equal(ops_graph_validate(g, &d), OPS_OK);
+  if (ops_shape_infer(g, &d) != OPS_OK) fail_msg("%s", d.msg);
+  return g;
+}
+
+/* Runs `g` on `unit` with seeded inputs; returns a copy of output 0 (n floats in *n). */
+static float *run(const struct ops_graph *g, int unit, size_t *n) {
+  struct ops_diag d;
+  ops_diag_init(&d, NULL);
+  struct ops_plan *plan = NULL;
+  struct ops_exec *exec = NULL;
+  if (ops_plan_new(g, unit, &plan, &d) != OPS_OK) fail_msg("plan: %s", d.msg);
+  if (ops_exec_new(plan, &exec, &d) != OPS_OK) fail_msg("compile: %s", d.msg);
+  for (size_t i = 0; i < g->n_inputs; i++) {
+    const struct ops_tensor *t = &g->tensors[g->inputs[i]];
+    size_t bytes;
+    assert_true(ops_tensor_byte_size(t, &bytes));
+    float *v = malloc(bytes);
+    fill(v, bytes / sizeof *v, 7u + (unsigned)i);
+    assert_int_equal(ops_exec_set_input(exec, g->inputs[i], v, bytes, &d), OPS_OK);
+    free(v);
+  }
+  if (ops_exec_run(exec, &d) != OPS_OK) fail_msg("run: %s", d.msg);
+  const struct ops_tensor *y = &g->tensors[g->outputs[0]];
+  size_t bytes;
+  assert_true(ops_tensor_byte_size(y, &bytes));
+  float *out = malloc(bytes ? bytes : 1);
+  memcpy(out, ops_exec_tensor(exec, g->outputs[0]), bytes);
+  *n = bytes / sizeof *out;
+  ops_exec_free(exec);
+  ops_plan_free(plan);
+  return out;
+}
+
+/* Builds the graph twice, runs passes up to `level` on one, checks that both give the same
+ * output 0 on scalar (exactly when `exact`) and simd, and returns the rewritten graph. */
+static struct ops_graph *check_same(build_fn fn, int level, bool exact) {
+  struct ops_graph *ref = build(fn), *opt = build(fn);
+  struct ops_diag d;
+  ops_diag_init(&d, NULL);
+  struct ops_pass_report report;
+  if (ops_passes_run(opt, level, NULL, &report, &d) != OPS_OK) fail_msg("passes: %s", d.msg);
+  assert_int_equal(report.level, level);
+  assert_string_equal(ref->tensors[ref->outputs[0]].name, opt->tensors[opt->outputs[0]].name);
+  for (int unit = OPSCOPE_UNIT_SCALAR; unit <= OPSCOPE_UNIT_SIMD; unit++) {
+    size_t n_ref, n_opt;
+    float *a = run(ref, OPSCOPE_UNIT_SCALAR, &n_ref);
+    float *b = run(opt, unit, &n_opt);
+    assert_int_equal(n_ref, n_opt);
+    for (size_t i = 0; i < n_ref; i++) {
+      if (exact && unit == OPSCOPE_UNIT_SCALAR) {
+        if (memcmp(&a[i], &b[i], sizeof a[i]) != 0) fail_msg("[%zu]: %g != %g", i, a[i], b[i]);
+      } else {
+        OPS_ASSERT_NEAR(b[i], a[i], 1e-4 + 1e-4 * fabs(a[i]));
+      }
+    }
+    free(a);
+    free(b);
+  }
+  ops_graph_free(ref);
+  return opt;
+}
+
+static const struct ops_node *only_node(const struct ops_graph *g, const char *op_type) {
+  assert_int_equal(g->n_nodes, 1);
+  assert_string_equal(g->nodes[0].op_type, op_type);
+  return &g->nodes[0];
+}
+
+/* ---- graphs ---- */
+
+static int conv(struct ops_graph *g, int x, const char *y_name, bool bias) {
+  int w = weight(g, "W", DIMS(4, 3, 3, 3), 1);
+  int b = bias ? weight(g, "B", DIMS(4), 2) : -1;
+  int y = act(g, y_name);
+  struct ops_node *n =
+      bias ? node(g, "conv", "Conv", IO(x, w, b), IO(y)) : node(g, "conv", "Conv", IO(x, w), IO(y));
+  attr_ints(n, "pads", INTS(1, 1, 1, 1));
+  return y;
+}
+
+static void g_conv_relu(struct ops_graph *g) {
+  int x = input(g, "X", DIMS(1, 3, 6, 5));
+  int c = conv(g, x, "c", true);
+  int y = act(g, "Y");
+  node(g, "relu", "Relu", IO(c), IO(y));
+  output(g, y);
+}
+
+static void g_conv_clip(struct ops_graph *g) {
+  int x = input(g, "X", DIMS(1, 3, 6, 5));
+  int c = conv(g, x, "c", true);
+  /* Bounds from Constant nodes, as mobilenet exports have them: folding must come first. */
+  int lo = act(g, "lo"), hi = act(g, "hi"), y = act(g, "Y");
+  float vlo = 0.0f, vhi = 0.5f;
+  struct ops_node *k = node(g, "k_lo", "Constant", NONE, IO(lo));
+  add_attr(k, "value", OPS_ATTR_TENSOR)->tensor = calloc(1, sizeof(struct ops_tensor));
+  struct ops_tensor *t = k->attrs[0].tensor;
+  t->name = ops_strdup("lo_value");
+  t->dtype = OPS_DTYPE_F32;
+  t->shape = ops_shape_make(0, NULL);
+  t->role = OPS_TENSOR_INITIALIZER;
+  assert_true(ops_tensor_set_data_copy(t, &vlo, sizeof vlo));
+  k = node(g, "k_hi", "Constant", NONE, IO(hi));
+  add_attr(k, "value", OPS_ATTR_TENSOR)->tensor = calloc(1, sizeof(struct ops_tensor));
+  t = k->attrs[0].tensor;
+  t->name = ops_strdup("hi_value");
+  t->dtype = OPS_DTYPE_F32;
+  t->shape = ops_shape_make(0, NULL);
+  t->role = OPS_TENSOR_INITIALIZER;
+  assert_true(ops_tensor_set_data_copy(t, &vhi, sizeof vhi));
+  node(g, "clip", "Clip", IO(c, lo, hi), IO(y));
+  output(g, y);
+}
+
+static void g_conv_silu(struct ops_graph *g) {
+  int x = input(g, "X", DIMS(1, 3, 6, 5));
+  int c = conv(g, x, "c", false);
+  int s = act(g, "s"), y = act(g, "Y");
+  node(g, "sig", "Sigmoid", IO(c), IO(s));
+  node(g, "mul", "Mul", IO(s, c), IO(y));
+  output(g, y);
+}
+
+static void g_conv_hardswish(struct ops_graph *g) {
+  int x = input(g, "X", DIMS(1, 3, 6, 5));
+  int c = conv(g, x, "c", true);
+  int y = act(g, "Y");
+  node(g, "hs", "HardSwish", IO(c), IO(y));
+  output(g, y);
+}
+
+static void g_conv_bn_relu(struct ops_graph *g) {
+  int x = input(g, "X", DIMS(1, 3, 6, 5));
+  int c = conv(g, x, "c", false);
+  int scale = weight(g, "scale", DIMS(4), 3), beta = weight(g, "beta", DIMS(4), 4);
+  int mean = weight(g, "mean", DIMS(4), 5);
+  float var_v[4] = {0.5f, 1.0f, 2.0f, 0.25f};
+  int var = tensor(g, "var", OPS_DTYPE_F32, DIMS(4), var_v, sizeof var_v);
+  int b = act(g, "b"), y = act(g, "Y");
+  node(g, "bn", "BatchNormalization", IO(c, scale, beta, mean, var), IO(b));
+  node(g, "relu", "Relu", IO(b), IO(y));
+  output(g, y);
+}
+
+static void g_matmul_add_relu(struct ops_graph *g) {
+  int a = input(g, "A", DIMS(4, 3));
+  int b = weight(g, "Bw", DIMS(3, 5), 1);
+  int bias = weight(g, "bias", DIMS(5), 2);
+  int m = act(g, "m"), s = act(g, "s"), y = act(g, "Y");
+  node(g, "mm", "MatMul", IO(a, b), IO(m));
+  node(g, "add", "Add", IO(bias, m), IO(s));
+  node(g, "relu", "Relu", IO(s), IO(y));
+  output(g, y);
+}
+
+static void g_noops(struct ops_graph *g) {
+  int x = input(g, "X", DIMS(2, 3));
+  int i = act(g, "i"), r = act(g, "r"), y = act(g, "Y");
+  node(g, "id", "Identity", IO(x), IO(i));
+  node(g, "relu", "Relu", IO(i), IO(r));
+  struct ops_node *t = node(g, "tr", "Transpose", IO(r), IO(y));
+  attr_ints(t, "perm", INTS(0, 1));
+  output(g, y);
+}
+
+static void g_dead(struct ops_graph *g) {
+  int x = input(g, "X", DIMS(2, 3));
+  int y = act(g, "Y"), z = act(g, "Z"), z2 = act(g, "Z2");
+  node(g, "relu", "Relu", IO(x), IO(y));
+  node(g, "sig", "Sigmoid", IO(x), IO(z));
+  node(g, "neg", "Neg", IO(z), IO(z2));
+  output(g, y);
+}
+
+static void g_common(struct ops_graph *g) {
+  int x = input(g, "X", DIMS(2, 3));
+  int a = act(g, "a"), b = act(g, "b"), y = act(g, "Y");
+  node(g, "relu_a", "Relu", IO(x), IO(a));
+  node(g, "relu_b", "Relu", IO(x), IO(b));
+  node(g, "add", "Add", IO(a, b), IO(y));
+  output(g, y);
+}
+
+static void g_fold_transpose(struct ops_graph *g) {
+  int x = input(g, "X", DIMS(2, 3));
+  float wv[6] = {1, 2, 3, 4, 5, 6};
+  int w = tensor(g, "Wt", OPS_DTYPE_F32, DIMS(2, 3), wv, sizeof wv);
+  int t = act(g, "T"), y = act(g, "Y");
+  struct ops_node *tr = node(g, "tr", "Transpose", IO(w), IO(t));
+  attr_ints(tr, "perm", INTS(1, 0));
+  node(g, "mm", "MatMul", IO(x, t), IO(y));
+  output(g, y);
+}
+
+/* ---- tests ---- */
+
+static void test_fuse_relu(void **state) {
+  (void)state;
+  struct ops_graph *g = check_same(g_conv_relu, 3, true);
+  const struct ops_node *n = only_node(g, "Conv");
+  assert_int_equal(n->fused.act, OPS_FUSED_ACT_RELU);
+  assert_string_equal(n->fused.absorbed, "Conv+Relu");
+  assert_string_equal(g->tensors[n->outputs[0]].name, "Y");
+  ops_graph_free(g);
+}
+
+static void test_fuse_clip_after_fold(void **state) {
+  (void)state;
+  struct ops_graph *g = check_same(g_conv_clip, 3, true);
+  const struct ops_node *n = only_node(g, "Conv");
+  assert_int_equal(n->fused.act, OPS_FUSED_ACT_CLIP);
+  OPS_ASSERT_NEAR(n->fused.params[0], 0.0, 0.0);
+  OPS_ASSERT_NEAR(n->fused.params[1], 0.5, 0.0);
+  ops_graph_free(g);
+  /* O2 folds the Constants but does not fuse. */
+  g = check_same(g_conv_clip, 2, true);
+  assert_int_equal(g->n_nodes, 2);
+  ops_graph_free(g);
+}
+
+static void test_fuse_silu(void **state) {
+  (void)state;
+  struct ops_graph *g = check_same(g_conv_silu, 3, true);
+  const struct ops_node *n = only_node(g, "Conv");
+  assert_int_equal(n->fused.act, OPS_FUSED_ACT_SILU);
+  assert_string_equal(n->fused.absorbed, "Conv+Sigmoid+Mul");
+  ops_graph_free(g);
+}
+
+static void test_fuse_hardswish(void **state) {
+  (void)state;
+  struct ops_graph *g = check_same(g_conv_hardswish, 3, true);
+  assert_int_equal(only_node(g, "Conv")->fused.act, OPS_FUSED_ACT_HARDSWISH);
+  ops_graph_free(g);
+}
+
+static void test_bn_fold(void **state) {
+  (void)state;
+  /* Folded weights round differently from BN applied after, so only near. */
+  struct ops_graph *g = check_same(g_conv_bn_relu, 2, false);
+  assert_int_equal(g->n_nodes, 2);
+  assert_string_equal(g->nodes[0].fused.absorbed, "Conv+BatchNormalization");
+  assert_int_equal(g->nodes[0].n_inputs, 3); /* a bias was added */
+  ops_graph_free(g);
+  g = check_same(g_conv_bn_relu, 3, false);
+  const struct ops_node *n = only_node(g, "Conv");
+  assert_string_equal(n->fused.absorbed, "Conv+BatchNormalization+Relu");
+  /* The old weight is gone with its last reader. */
+  assert_int_equal(ops_graph_find_tensor(g, "W"), -1);
+  ops_graph_free(g);
+}
+
+static void test_matmul_add_as_gemm(void **state) {
+  (void)state;
+  struct ops_graph *g = check_same(g_matmul_add_relu, 3, false);
+  const struct ops_node *n = only_node(g, "Gemm");
+  assert_int_equal(n->op, OPS_OP_GEMM);
+  assert_int_equal(n->n_inputs, 3);
+  assert_string_equal(g->tensors[n->inputs[2]].name, "bias");
+  assert_string_equal(n->fused.absorbed, "MatMul+Add+Relu");
+  ops_graph_free(g);
+}
+
+static void test_noops_removed(void **state) {
+  (void)state;
+  struct ops_graph *g = check_same(g_noops, 1, true);
+  const struct ops_node *n = only_node(g, "Relu");
+  /* The Transpose wrote the graph output: the Relu writes it now, under the same name. */
+  assert_string_equal(g->tensors[n->outputs[0]].name, "Y");
+  assert_string_equal(g->tensors[n->inputs[0]].name, "X");
+  ops_graph_free(g);
+}
+
+static void test_dce(void **state) {
+  (void)state;
+  struct ops_graph *g = check_same(g_dead, 1, true);
+  only_node(g, "Relu");
+  assert_int_equal(ops_graph_find_tensor(g, "Z"), -1);
+  ops_graph_free(g);
+}
+
+static void test_cse(void **state) {
+  (void)state;
+  struct ops_graph *g = check_same(g_common, 2, true);
+  assert_int_equal(g->n_nodes, 2);
+  const struct ops_node *add = &g->nodes[1];
+  assert_int_equal(add->inputs[0], add->inputs[1]);
+  ops_graph_free(g);
+  /* O1 leaves both. */
+  g = check_same(g_common, 1, true);
+  assert_int_equal(g->n_nodes, 3);
+  ops_graph_free(g);
+}
+
+static void test_fold_with_kernel(void **state) {
+  (void)state;
+  struct ops_graph *g = check_same(g_fold_transpose, 1, true);
+  only_node(g, "MatMul");
+  int t = ops_graph_find_tensor(g, "T");
+  assert_true(t >= 0);
+  assert_int_equal(g->tensors[t].role, OPS_TENSOR_INITIALIZER);
+  const float *v = g->tensors[t].data;
+  const float want[6] = {1, 4, 2, 5, 3, 6};
+  for (int i = 0; i < 6; i++)
+    OPS_ASSERT_NEAR(v[i], want[i], 0.0);
+  ops_graph_free(g);
+}
+
+static void test_levels(void **state) {
+  (void)state;
+  struct ops_graph *g = check_same(g_conv_bn_relu, 0, true);
+  assert_int_equal(g->n_nodes, 3);
+  struct ops_diag d;
+  ops_diag_init(&d, NULL);
+  assert_int_equal(ops_passes_run(g, 4, NULL, NULL, &d), OPS_ERR_BAD_INPUT);
+  OPS_ASSERT_CONTAINS(d.msg, "outside O0..O3");
+  ops_graph_free(g);
+  assert_int_equal(ops_opt_level_parse("O2"), 2);
+  assert_int_equal(ops_opt_level_parse("3"), 3);
+  assert_int_equal(ops_opt_level_parse("O4"), -1);
+  assert_int_equal(ops_opt_level_parse("fast"), -1);
+  size_t n;
+  const struct ops_pass_info *t = ops_passes_table(&n);
+  for (size_t i = 0; i < n; i++)
+    assert_true(t[i].level >= 1 && t[i].level <= OPS_OPT_LEVEL_MAX);
+}
+
+/* The dumps are JSON IR that reloads with the fusion recorded. */
+static void test_dump_reloads(void **state) {
+  (void)state;
+  char dir[] = "/tmp/opscope-test-passes-XXXXXX";
+  assert_non_null(mkdtemp(dir));
+  struct ops_graph *g = build(g_conv_bn_relu);
+  struct ops_diag d;
+  ops_diag_init(&d, NULL);
+  if (ops_passes_run(g, 3, dir, NULL, &d) != OPS_OK) fail_msg("%s", d.msg);
+  ops_graph_free(g);
+  char path[256];
+  snprintf(path, sizeof path, "%s/00-input.json", dir);
+  assert_int_equal(access(path, R_OK), 0);
+  snprintf(path, sizeof path, "%s/02-fuse.json", dir); /* after 01-bn */
+  struct ops_graph *re = NULL;
+  if (ops_load_model(path, &re, &d) != OPS_OK) fail_msg("reload: %s", d.msg);
+  const struct ops_node *n = only_node(re, "Conv");
+  assert_int_equal(n->fused.act, OPS_FUSED_ACT_RELU);
+  assert_string_equal(n->fused.absorbed, "Conv+BatchNormalization+Relu");
+  size_t count;
+  float *y = run(re, OPSCOPE_UNIT_SCALAR, &count);
+  free(y);
+  ops_graph_free(re);
+  /* A dump directory that is a file is an I/O error naming it. */
+  g = build(g_conv_relu);
+  ops_diag_init(&d, NULL);
+  assert_int_equal(ops_passes_run(g, 3, path, NULL, &d), OPS_ERR_IO);
+  OPS_ASSERT_CONTAINS(d.msg, "not a directory");
+  ops_graph_free(g);
+  const char *names[] = {"00-input", "01-bn", "02-fuse"};
+  for (size_t i = 0; i < 3; i++) {
+    snprintf(path, sizeof path, "%s/%s.json", dir, names[i]);
+    unlink(path);
+    snprintf(path, sizeof path, "%s/%s.bin", dir, names[i]);
+    unlink(path);
+  }
+  assert_int_equal(rmdir(dir), 0);
+}
+
+/* A JSON IR file may claim a fused activation on any node: the binder refuses what no kernel
+ * applies, naming the node. */
+static void test_fused_on_wrong_op_refused(void **state) {
+  (void)state;
+  struct ops_graph *g = build(g_common);
+  g->nodes[2].fused.act = OPS_FUSED_ACT_RELU;
+  struct ops_diag d;
+  ops_diag_init(&d, NULL);
+  struct ops_plan *plan = NULL;
+  struct ops_exec *exec = NULL;
+  assert_int_equal(ops_plan_new(g, OPSCOPE_UNIT_SCALAR, &plan, &d), OPS_OK);
+  assert_int_equal(ops_exec_new(plan, &exec, &d), OPS_ERR_UNSUPPORTED);
+  OPS_ASSERT_CONTAINS(d.msg, "'add'");
+  OPS_ASSERT_CONTAINS(d.msg, "fused relu");
+  ops_plan_free(plan);
+  ops_graph_free(g);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_fuse_relu),
+      cmocka_unit_test(test_fuse_clip_after_fold),
+      cmocka_unit_test(test_fuse_silu),
+      cmocka_unit_test(test_fuse_hardswish),
+      cmocka_unit_test(test_bn_fold),
+      cmocka_unit_test(test_matmul_add_as_gemm),
+      cmocka_unit_test(test_noops_removed),
+      cmocka_unit_test(test_dce),
+      cmocka_unit_test(test_cse),
+      cmocka_unit_test(test_fold_with_kernel),
+      cmocka_unit_test(test_levels),
+      cmocka_unit_test(test_dump_reloads),
+      cmocka_unit_test(test_fused_on_wrong_op_refused),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
