@@ -39,7 +39,9 @@ static void print_nodes(FILE *f, const struct ops_report *r) {
     const struct ops_plan_node *pn = &plan->nodes[i];
     const struct ops_node *node = &g->nodes[pn->node];
     const char *unit = pn->kind == OPS_PLAN_CONSTANT ? "folded" : opscope_unit_name(pn->assigned);
-    fprintf(f, "  %-4zu  %-32.32s %-20.20s %-8s %-8s %s%s%s%s\n", i, node->name, node->op_type,
+    /* A fused node shows what it absorbed ("Conv+Relu"), whole even past the column. */
+    const char *op = node->fused.absorbed != NULL ? node->fused.absorbed : node->op_type;
+    fprintf(f, "  %-4zu  %-32.32s %-20s %-8s %-8s %s%s%s%s\n", i, node->name, op,
             kind_name(pn->kind), unit, pn->kernel ? pn->kernel->name : "-",
             pn->ukernel ? " -> " : "", pn->ukernel ? pn->ukernel : "",
             ops_plan_node_is_fallback(plan, pn) ? "  (fallback)" : "");
@@ -143,8 +145,27 @@ void ops_report_analysis_text(FILE *f, const struct ops_report *r, bool per_node
   fprintf(f, "  Estimated time %.3f ms (%s)\n", s.est_ms, plan->model.source);
   print_type_unit_table(f, r);
   if (r->arena_bytes) {
-    fprintf(f, "  Arena: %zu bytes (%.1f%% of the %zu bytes without reuse)\n", r->arena_bytes,
-            share(r->arena_bytes, r->naive_bytes), r->naive_bytes);
+    /* Activations against activations: scratch has no counterpart in the naive sum. */
+    fprintf(f,
+            "  Arena: %zu bytes = activations %zu bytes (%.1f%% of the %zu bytes without reuse)"
+            " + scratch %zu bytes; weights packed at compile time: %zu bytes\n",
+            r->arena_bytes, r->activation_bytes, share(r->activation_bytes, r->naive_bytes),
+            r->naive_bytes, r->scratch_bytes, r->packed_bytes);
+  }
+  if (r->passes != NULL) {
+    const struct ops_pass_report *p = r->passes;
+    fprintf(f, "  Passes O%d:", p->level);
+    if (p->n == 0) fprintf(f, " none (the graph as loaded)\n");
+    for (size_t i = 0; i < p->n; i++) {
+      fprintf(f, " %s %zu->%zu%s", p->stats[i].name, p->stats[i].nodes_before,
+              p->stats[i].nodes_after, i + 1 < p->n ? "," : "");
+    }
+    if (p->n > 0) fprintf(f, " nodes (%.2f ms)\n", p->ms);
+  }
+  if (r->timing.plan_ms >= 0) {
+    fprintf(f, "  Stages: load %.3f ms, passes %.3f ms, plan %.3f ms, compile %.3f ms\n",
+            r->timing.load_ms, r->timing.passes_ms < 0 ? 0.0 : r->timing.passes_ms,
+            r->timing.plan_ms, r->timing.compile_ms < 0 ? 0.0 : r->timing.compile_ms);
   }
 
   fprintf(f, "\nFallbacks (%zu):\n", s.fallbacks);

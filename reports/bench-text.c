@@ -81,9 +81,9 @@ static void print_profile(FILE *f, const struct ops_report *r, const struct ops_
       double flops = r->plan->nodes[t->node].cost.flops;
       if (flops > 0) snprintf(rate, sizeof rate, "%.3g", flops / (t->mean_ms * 1e6));
     }
-    fprintf(f, "  %-32.32s %-18.18s %-8s %12.4f %6.1f%% %6.1f%% %9s  %s\n", node->name,
-            node->op_type, opscope_unit_name(t->unit), t->mean_ms, pct, cumulative, rate,
-            t->kernel);
+    fprintf(f, "  %-32.32s %-18s %-8s %12.4f %6.1f%% %6.1f%% %9s  %s\n", node->name,
+            node->fused.absorbed != NULL ? node->fused.absorbed : node->op_type,
+            opscope_unit_name(t->unit), t->mean_ms, pct, cumulative, rate, t->kernel);
   }
   if (p->n_ops > top)
     fprintf(f, "  (%zu more; the JSON report (-o) lists every op)\n", p->n_ops - top);
@@ -174,8 +174,15 @@ void ops_report_bench_text(FILE *f, const struct ops_report *r) {
   const struct ops_bench_stats *st = &b->result->stats;
   fprintf(f, "Benchmark %s on unit '%s' (%d warm-up, %zu timed runs, input: %s):\n", r->graph->path,
           opscope_unit_name(b->unit), b->config.warmup, st->n, b->input_source);
-  fprintf(f, "  load %.3f ms   plan %.3f ms   compile %.3f ms   first run %.3f ms",
-          r->timing.load_ms, r->timing.plan_ms, r->timing.compile_ms, b->result->first_run_ms);
+  fprintf(f, "  load %.3f ms   passes %.3f ms   plan %.3f ms   compile %.3f ms   first run %.3f ms",
+          r->timing.load_ms, r->timing.passes_ms < 0 ? 0.0 : r->timing.passes_ms, r->timing.plan_ms,
+          r->timing.compile_ms, b->result->first_run_ms);
+  if (r->arena_bytes) {
+    fprintf(f, "\n  arena %zu bytes: activations %zu (%.1f%% of %zu without reuse), scratch %zu",
+            r->arena_bytes, r->activation_bytes,
+            r->naive_bytes ? 100.0 * (double)r->activation_bytes / (double)r->naive_bytes : 0.0,
+            r->naive_bytes, r->scratch_bytes);
+  }
   if (b->result->peak_rss_bytes >= 0) {
     fprintf(f, "   peak RSS %.1f MiB", (double)b->result->peak_rss_bytes / (1024.0 * 1024.0));
   }
@@ -197,7 +204,8 @@ void ops_report_bench_text(FILE *f, const struct ops_report *r) {
 static double unit_load_ms(const struct ops_report *r, const struct ops_report_bench *b) {
   if (b->load_ms >= 0) return b->load_ms;
   double sum = 0.0;
-  const double stages[] = {r->timing.load_ms, r->timing.plan_ms, r->timing.compile_ms};
+  const double stages[] = {r->timing.load_ms, r->timing.passes_ms, r->timing.plan_ms,
+                           r->timing.compile_ms};
   for (size_t i = 0; i < sizeof stages / sizeof stages[0]; i++)
     if (stages[i] > 0) sum += stages[i];
   return sum;

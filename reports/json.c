@@ -9,6 +9,8 @@
 #include <json-c/json.h>
 
 #include "profiler/symbolize.h"
+#include "reports/environment.h"
+#include "reports/gates.h"
 #include "reports/report.h"
 #include "reports/sample-text.h"
 
@@ -269,6 +271,7 @@ static json_object *analysis_json(const struct ops_report *r) {
     json_object *n = json_object_new_object();
     put(n, "node", json_object_new_string(node->name));
     put(n, "op", json_object_new_string(node->op_type));
+    put(n, "fused", string_or_null(node->fused.absorbed));
     put(n, "kind", json_object_new_string(kind_name(pn->kind)));
     put(n, "requested_unit", json_object_new_string(opscope_unit_name(pn->requested)));
     put(n, "assigned_unit", unit_or_null(pn->assigned));
@@ -345,6 +348,7 @@ static json_object *profile_json(const struct ops_report *r, const struct ops_pr
     json_object *e = json_object_new_object();
     put(e, "node", json_object_new_string(node->name));
     put(e, "op", json_object_new_string(node->op_type));
+    put(e, "fused", string_or_null(node->fused.absorbed));
     put(e, "unit", json_object_new_string(opscope_unit_name(t->unit)));
     put(e, "kernel", json_object_new_string(t->kernel));
     put(e, "mean_ms", json_object_new_double(t->mean_ms));
@@ -452,6 +456,38 @@ static json_object *ms_or_null(double ms) {
   return ms >= 0 ? json_object_new_double(ms) : NULL;
 }
 
+/* "passes": the graph passes in run order (compiler/passes.h). */
+static json_object *passes_json(const struct ops_pass_report *p) {
+  json_object *o = json_object_new_object();
+  put(o, "opt_level", json_object_new_int(p->level));
+  put(o, "ms", json_object_new_double(p->ms));
+  json_object *list = json_object_new_array();
+  for (size_t i = 0; i < p->n; i++) {
+    const struct ops_pass_stat *s = &p->stats[i];
+    json_object *e = json_object_new_object();
+    put(e, "name", json_object_new_string(s->name));
+    put(e, "level", json_object_new_int(s->level));
+    put(e, "nodes_before", json_object_new_int64((int64_t)s->nodes_before));
+    put(e, "nodes_after", json_object_new_int64((int64_t)s->nodes_after));
+    put(e, "rewrites", json_object_new_int64((int64_t)s->rewrites));
+    put(e, "ms", json_object_new_double(s->ms));
+    json_object_array_add(list, e);
+  }
+  put(o, "list", list);
+  return o;
+}
+
+/* "memory": the compiled model's arena against the activations without reuse. */
+static json_object *memory_json(const struct ops_report *r) {
+  json_object *o = json_object_new_object();
+  put(o, "arena_bytes", json_object_new_int64((int64_t)r->arena_bytes));
+  put(o, "activation_bytes", json_object_new_int64((int64_t)r->activation_bytes));
+  put(o, "naive_activation_bytes", json_object_new_int64((int64_t)r->naive_bytes));
+  put(o, "scratch_bytes", json_object_new_int64((int64_t)r->scratch_bytes));
+  put(o, "weights_packed_bytes", json_object_new_int64((int64_t)r->packed_bytes));
+  return o;
+}
+
 /* --benchmark-all's verdict: how the rounds were run and which unit was fastest by median. */
 static json_object *bench_all_json(const struct ops_report *r) {
   json_object *o = json_object_new_object();
@@ -521,19 +557,24 @@ enum ops_status ops_report_json_write(const char *path, const struct ops_report 
   put(tool, "version", json_object_new_string(OPSCOPE_VERSION_STRING));
   put(root, "tool", tool);
   put(root, "command_line", string_or_null(r->command_line));
+  if (r->env != NULL) put(root, "environment", ops_report_env_json(r->env));
   put(root, "model", model_json(r));
   json_object *timing = json_object_new_object();
   put(timing, "load_ms", ms_or_null(r->timing.load_ms));
   put(timing, "plan_ms", ms_or_null(r->timing.plan_ms));
   put(timing, "compile_ms", ms_or_null(r->timing.compile_ms));
   put(timing, "run_ms", ms_or_null(r->timing.run_ms));
+  put(timing, "passes_ms", r->passes != NULL ? ms_or_null(r->timing.passes_ms) : NULL);
   put(root, "timing", timing);
+  if (r->passes != NULL) put(root, "passes", passes_json(r->passes));
+  if (r->arena_bytes) put(root, "memory", memory_json(r));
   if (r->plan != NULL) put(root, "analysis", analysis_json(r));
   if (r->verify != NULL) put(root, "verify", verify_json(r->verify));
   if (r->n_benches > 0) {
     json_object *benchmarks = json_object_new_array();
     double load_ms = 0.0;
-    const double stages[] = {r->timing.load_ms, r->timing.plan_ms, r->timing.compile_ms};
+    const double stages[] = {r->timing.load_ms, r->timing.passes_ms, r->timing.plan_ms,
+                             r->timing.compile_ms};
     for (size_t i = 0; i < sizeof stages / sizeof stages[0]; i++) {
       if (stages[i] > 0) load_ms += stages[i];
     }
@@ -547,18 +588,21 @@ enum ops_status ops_report_json_write(const char *path, const struct ops_report 
   if (r->costs && r->plan != NULL) put(root, "costs", costs_json(r));
   if (r->validation != NULL) put(root, "validation", validation_json(r));
   if (r->sampling != NULL) put(root, "sampling", ops_report_sample_json(r->sampling, r->top));
+  if (r->gates != NULL) put(root, "gates", ops_gate_list_json(r->gates));
 
   enum ops_status status = OPS_OK;
   const char *text = json_object_to_json_string_ext(
       root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE);
-  FILE *f = fopen(path, "w");
+  /* "-": stdout, which the CLI keeps for the report alone (human lines go to stderr). */
+  bool to_stdout = strcmp(path, "-") == 0;
+  FILE *f = to_stdout ? stdout : fopen(path, "w");
   if (f == NULL) {
     status = ops_fail(d, OPS_ERR_IO, "%s: cannot write the report: %s", path, strerror(errno));
   } else {
     if (fputs(text, f) == EOF || fputc('\n', f) == EOF) {
       status = ops_fail(d, OPS_ERR_IO, "%s: write failed: %s", path, strerror(errno));
     }
-    if (fclose(f) != 0 && status == OPS_OK) {
+    if ((to_stdout ? fflush(f) : fclose(f)) != 0 && status == OPS_OK) {
       status = ops_fail(d, OPS_ERR_IO, "%s: write failed: %s", path, strerror(errno));
     }
   }

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "compiler/passes.h"
 #include "planner/plan.h"
 #include "profiler/bench.h"
 #include "profiler/metrics.h"
@@ -17,6 +18,9 @@
 #include "profiler/sample.h"
 #include "src/diag.h"
 #include "src/graph.h"
+
+struct ops_gate_list;  /* reports/gates.h */
+struct ops_report_env; /* reports/environment.h */
 
 /* Version of the JSON report's schema (docs/report.md). Bump on any incompatible change. */
 #define OPS_REPORT_SCHEMA_VERSION 1
@@ -92,6 +96,7 @@ struct ops_report_timing {
   double plan_ms;
   double compile_ms;
   double run_ms;
+  double passes_ms; /* the graph passes (compiler/passes.h), between load and plan */
 };
 
 struct ops_report {
@@ -101,6 +106,12 @@ struct ops_report {
   const struct ops_plan *plan;   /* NULL when the model was not planned */
   size_t arena_bytes;            /* 0 when not compiled */
   size_t naive_bytes;
+  /* The arena's activations (comparable with naive_bytes), its scratch region after them, and
+   * the weights packed at compile time outside it; the graph passes that ran (NULL: none). */
+  size_t activation_bytes;
+  size_t scratch_bytes;
+  size_t packed_bytes;
+  const struct ops_pass_report *passes;
   const struct ops_report_verify *verify; /* NULL without --verify */
   const struct ops_report_bench *benches; /* n_benches entries; none without a benchmark */
   size_t n_benches;
@@ -111,6 +122,8 @@ struct ops_report {
   const struct ops_report_validation *validation; /* NULL without --validate */
   const struct ops_sample_report *sampling;       /* NULL without --sample */
   struct ops_report_timing timing;
+  const struct ops_report_env *env;  /* the machine; NULL: no environment section */
+  const struct ops_gate_list *gates; /* CI gates evaluated; NULL when none was asked for */
 };
 
 /* The last `width` characters of a long node name, marked with "..", into buf (or `name` itself
