@@ -104,4 +104,12 @@ bool ops_plan_node_is_fallback(const struct ops_plan *plan, const struct ops_pla
 void ops_place_node(const struct ops_graph *g, const struct ops_node *node, int requested,
                     const struct ops_cost_model *model, struct ops_plan_node *out);
 
+/* Places plan node `node_index` on `unit` (scalar, simd or threads) after ops_plan_new(), for
+ * what-if placement (planner/override.c). The node's request becomes `unit`. When that unit
+ * cannot run the node the plan is unchanged and the status is OPS_ERR_UNSUPPORTED with the
+ * unit's reason in `d`; OPS_ERR_BAD_INPUT for a bad index or unit. Compile the plan again
+ * afterwards: an ops_exec built from it before does not follow. */
+enum ops_status ops_plan_override(struct ops_plan *plan, size_t node_index, int unit,
+                                  struct ops_diag *d);
+
 #endif /* OPSCOPE_PLANNER_PLAN_H */
