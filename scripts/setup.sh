@@ -11,6 +11,8 @@ packages=(
   libonnx-dev        # only for its onnx.proto: the C code is generated at build time
   libcmocka-dev      # unit tests
   libonnx-testdata   # the ONNX backend conformance data
+  python3-jsonschema # validates JSON reports against docs/report-schema.json (tests)
+  tmux               # drives the --tui test (tests/tui/test-tui.sh); skipped without it
 )
 
 missing=()

@@ -1,10 +1,12 @@
 /* Command-line options and --help. */
 #include <errno.h>
 #include <getopt.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "kernels/threads/pool.h"
 #include "src/cli.h"
 #include "src/size.h"
 
@@ -49,15 +51,35 @@ void ops_cli_print_help(void) {
       "                         unit and cache the measured peaks for this CPU and ISA in\n"
       "                         $XDG_CACHE_HOME/opscope/, where every later plan finds them\n"
       "                         (a few seconds; -w, -n, --min-time apply); needs no model\n"
+      "      --tui              a live terminal view: the benchmark runs on in the background\n"
+      "                         while a table shows every op's unit, kernel, estimate, measured\n"
+      "                         time and share, with the fallback reasons; keys sort, filter,\n"
+      "                         drill into an op, switch the unit (u), override one op's unit\n"
+      "                         (o), compare every unit (b), export the JSON report (e; to -o\n"
+      "                         FILE, else opscope-tui-MODEL.json); ? lists them (docs/tui.md)\n"
+      "      --overrides FILE   with --tui: per-op units (NODE UNIT per line) read at start and\n"
+      "                         saved on every change\n"
       "  --list-builtins        list the built-in models\n"
       "\n"
       "Options:\n"
       "  -m, --model MODEL      the model to load\n"
       "  -u, --unit UNIT        requested unit: scalar, simd, threads or all (default scalar);\n"
       "                         ops the unit cannot run fall back threads -> simd -> scalar\n"
+      "  -j, --threads N        threads of the threads unit's pool (default: one per online\n"
+      "                         CPU); the calling thread is one of them\n"
       "      --isa NAME         cap the instruction sets SIMD kernels may use: scalar, sse4.2,\n"
       "                         avx2, avx512f (also OPSCOPE_ISA); refused when the CPU lacks it\n"
       "  -o, --output FILE      also write a JSON report (docs/report.md)\n"
+      "      --max-memory BYTES refuse (exit 2) a model whose compiled form needs more: arena,\n"
+      "                         packed weights and scratch, checked before they are allocated;\n"
+      "                         suffixes K, M, G (or KiB, MiB, GiB)\n"
+      "      --opt-level LEVEL  graph passes before planning (default O3; also\n"
+      "                         OPSCOPE_OPT_LEVEL): O0 none; O1 constant folding, no-op\n"
+      "                         removal, dead code; O2 + common subexpressions, BatchNorm\n"
+      "                         folded into Conv; O3 + MatMul+Add as Gemm and activations\n"
+      "                         (Relu, Clip, Sigmoid, SiLU, HardSwish) fused into Conv/Gemm\n"
+      "      --dump-ir DIR      write the graph as JSON IR before and after each pass that\n"
+      "                         changed it (DIR/NN-PASS.json) and the plan as DIR/plan.dot\n"
       "      --rtol X           relative tolerance of --verify, -c, -t (default 1e-3)\n"
       "      --atol X           absolute tolerance of --verify, -c, -t (default 1e-5)\n"
       "  -w, --warmup N         benchmark warm-up runs, never timed (default 3, 0 allowed)\n"
@@ -80,8 +102,26 @@ void ops_cli_print_help(void) {
       "  -h, --help             this help\n"
       "  -V, --version          the version\n"
       "\n"
+      "CI gates and exports (docs/report.md):\n"
+      "      --format FMT       tables as text (default), csv, md (Markdown), or json (the\n"
+      "                         report on stdout, as -o -)\n"
+      "      --trace FILE       with -b/--profile: as many runs again, written as a Chrome\n"
+      "                         trace (chrome://tracing, Perfetto): a span per run and per op\n"
+      "      --min-coverage PCT fail (exit 3) when fewer executable ops run on the requested\n"
+      "                         unit; --min-coverage-time PCT: by estimated time\n"
+      "      --max-fallbacks N  fail when more than N ops fall back; --strict: when any does\n"
+      "      --max-latency MS UNIT\n"
+      "                         fail when UNIT's median latency exceeds MS (needs -b UNIT or -B)\n"
+      "      --baseline OLD.json --max-regression PCT\n"
+      "                         fail when a unit's median, or an op's mean (--profile), is PCT\n"
+      "                         percent slower than in OLD.json and the slow-down exceeds\n"
+      "                         OLD.json's own spread (p90 - median)\n"
+      "  opscope diff A.json B.json [--format md|csv]\n"
+      "                         per-unit medians and per-op means of two reports, with deltas\n"
+      "\n"
       "Exit codes: 0 success; 1 a verification failed; 2 usage error or bad input (unreadable,\n"
-      "malformed or unsupported model or data); 3 a CI gate was missed.\n");
+      "malformed or unsupported model or data); 3 a CI gate was missed. When several apply the\n"
+      "exit code is the most severe: 2, then 1, then 3.\n");
 }
 
 static bool parse_double(const char *flag, const char *text, double *out) {
@@ -162,6 +202,17 @@ static bool parse_count(const char *flag, const char *text, int *out) {
 
 enum {
   OPT_VERIFY = 256,
+  OPT_TUI,
+  OPT_OVERRIDES,
+  OPT_FORMAT,
+  OPT_TRACE,
+  OPT_MIN_COVERAGE,
+  OPT_MIN_COVERAGE_TIME,
+  OPT_MAX_FALLBACKS,
+  OPT_STRICT,
+  OPT_MAX_LATENCY,
+  OPT_BASELINE,
+  OPT_MAX_REGRESSION,
   OPT_MIN_TIME,
   OPT_SEED,
   OPT_COUNTERS,
@@ -178,8 +229,22 @@ enum {
   OPT_VALIDATE,
   OPT_CALIBRATE,
   OPT_SAMPLE,
-  OPT_ISA
+  OPT_ISA,
+  OPT_MAX_MEMORY,
+  OPT_OPT_LEVEL,
+  OPT_DUMP_IR
 };
+
+/* --opt-level: O0..O3 (or 0..3). */
+static bool parse_opt_level(const char *flag, const char *text, int *out) {
+  if (text[0] == 'O' || text[0] == 'o') text++;
+  if (text[0] < '0' || text[0] > '3' || text[1] != '\0') {
+    fprintf(stderr, "opscope: %s: expected O0, O1, O2 or O3\n", flag);
+    return false;
+  }
+  *out = text[0] - '0';
+  return true;
+}
 
 static bool parse_unit(const char *flag, const char *text, int *out) {
   *out = opscope_unit_parse(text);
@@ -187,6 +252,32 @@ static bool parse_unit(const char *flag, const char *text, int *out) {
     fprintf(stderr, "opscope: %s: unknown unit '%s' (scalar, simd, threads, all)\n", flag, text);
     return false;
   }
+  return true;
+}
+
+/* --max-memory BYTES: a byte count with an optional K, M, G (powers of 1024, as KiB, MiB, GiB). */
+static bool parse_bytes(const char *flag, const char *text, size_t *out) {
+  static const struct {
+    const char *suffix;
+    int shift;
+  } units[] = {{"", 0},   {"B", 0},    {"K", 10}, {"KiB", 10},
+               {"M", 20}, {"MiB", 20}, {"G", 30}, {"GiB", 30}};
+  char *end;
+  errno = 0;
+  unsigned long long v = strtoull(text, &end, 10);
+  bool ok = errno == 0 && end != text && text[0] != '-' && v > 0;
+  int shift = -1;
+  for (size_t i = 0; ok && i < sizeof units / sizeof units[0]; i++) {
+    if (strcmp(end, units[i].suffix) == 0) shift = units[i].shift;
+  }
+  if (!ok || shift < 0 || v > (SIZE_MAX >> shift)) {
+    fprintf(stderr,
+            "opscope: %s: '%s' is not a positive byte count (e.g. 512M; suffixes K, M, G, KiB, "
+            "MiB, GiB)\n",
+            flag, text);
+    return false;
+  }
+  *out = (size_t)v << shift;
   return true;
 }
 
@@ -220,9 +311,24 @@ bool ops_cli_parse(int argc, char **argv, struct ops_cli_options *o) {
       {"calibrate", no_argument, NULL, OPT_CALIBRATE},
       {"sample", optional_argument, NULL, OPT_SAMPLE},
       {"isa", required_argument, NULL, OPT_ISA},
+      {"format", required_argument, NULL, OPT_FORMAT},
+      {"trace", required_argument, NULL, OPT_TRACE},
+      {"min-coverage", required_argument, NULL, OPT_MIN_COVERAGE},
+      {"min-coverage-time", required_argument, NULL, OPT_MIN_COVERAGE_TIME},
+      {"max-fallbacks", required_argument, NULL, OPT_MAX_FALLBACKS},
+      {"strict", no_argument, NULL, OPT_STRICT},
+      {"max-latency", required_argument, NULL, OPT_MAX_LATENCY},
+      {"baseline", required_argument, NULL, OPT_BASELINE},
+      {"max-regression", required_argument, NULL, OPT_MAX_REGRESSION},
+      {"threads", required_argument, NULL, 'j'},
+      {"max-memory", required_argument, NULL, OPT_MAX_MEMORY},
+      {"opt-level", required_argument, NULL, OPT_OPT_LEVEL},
+      {"dump-ir", required_argument, NULL, OPT_DUMP_IR},
       {"benchmark-all", no_argument, NULL, 'B'},
       {"compare", no_argument, NULL, 'c'},
       {"test", required_argument, NULL, 't'},
+      {"tui", no_argument, NULL, OPT_TUI},
+      {"overrides", required_argument, NULL, OPT_OVERRIDES},
       {NULL, 0, NULL, 0},
   };
   memset(o, 0, sizeof *o);
@@ -233,11 +339,20 @@ bool ops_cli_parse(int argc, char **argv, struct ops_cli_options *o) {
   o->iterations = 10;
   o->seed = 1;
   o->test_unit = -1;
+  o->opt_level = 3; /* every pass, as most inference tools default to */
+  const char *env_level = getenv("OPSCOPE_OPT_LEVEL");
+  if (env_level != NULL && env_level[0] != '\0' &&
+      !parse_opt_level("OPSCOPE_OPT_LEVEL", env_level, &o->opt_level)) {
+    return false;
+  }
   o->top = 10;
+  o->format = OPS_TABLE_FORMAT_TEXT;
+  ops_gate_config_init(&o->gates);
+  o->max_regression_pct = NAN;
   o->command_line = join_argv(argc, argv);
   opterr = 0;
   int c;
-  while ((c = getopt_long(argc, argv, ":m:u:o:b:w:n:t:BcvqhV", longopts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, ":m:u:o:b:w:n:t:j:BcvqhV", longopts, NULL)) != -1) {
     switch (c) {
       case 'm':
         o->model = optarg;
@@ -266,6 +381,32 @@ bool ops_cli_parse(int argc, char **argv, struct ops_cli_options *o) {
         break;
       case OPT_ISA:
         o->isa = optarg;
+        break;
+      case 'j': {
+        int nth = 0;
+        if (!parse_count("-j", optarg, &nth)) return false;
+        if (nth < 1 || nth > OPS_POOL_MAX_THREADS) {
+          fprintf(stderr, "opscope: -j: %d threads is not between 1 and %d\n", nth,
+                  OPS_POOL_MAX_THREADS);
+          return false;
+        }
+        o->threads = nth;
+        break;
+      }
+      case OPT_TUI:
+        o->tui = true;
+        break;
+      case OPT_OVERRIDES:
+        o->overrides_path = optarg;
+        break;
+      case OPT_MAX_MEMORY:
+        if (!parse_bytes("--max-memory", optarg, &o->max_memory)) return false;
+        break;
+      case OPT_OPT_LEVEL:
+        if (!parse_opt_level("--opt-level", optarg, &o->opt_level)) return false;
+        break;
+      case OPT_DUMP_IR:
+        o->dump_ir = optarg;
         break;
       case OPT_CALIBRATE:
         o->calibrate = true;
@@ -359,6 +500,57 @@ bool ops_cli_parse(int argc, char **argv, struct ops_cli_options *o) {
         }
         if (!parse_shape(optarg, &o->shapes[o->n_shapes++])) return false;
         break;
+      case OPT_FORMAT: {
+        enum ops_table_format fmt;
+        if (!ops_table_format_parse(optarg, &fmt)) {
+          fprintf(stderr, "opscope: --format: unknown format '%s' (text, csv, md, json)\n", optarg);
+          return false;
+        }
+        o->format = (int)fmt;
+        break;
+      }
+      case OPT_TRACE:
+        o->trace_path = optarg;
+        break;
+      case OPT_MIN_COVERAGE:
+      case OPT_MIN_COVERAGE_TIME: {
+        const char *flag = c == OPT_MIN_COVERAGE ? "--min-coverage" : "--min-coverage-time";
+        double *pct =
+            c == OPT_MIN_COVERAGE ? &o->gates.min_coverage_pct : &o->gates.min_coverage_time_pct;
+        if (!parse_double(flag, optarg, pct)) return false;
+        if (*pct > 100.0) {
+          fprintf(stderr, "opscope: %s: %s%% is more than 100%%\n", flag, optarg);
+          return false;
+        }
+        break;
+      }
+      case OPT_MAX_FALLBACKS: {
+        int n;
+        if (!parse_count("--max-fallbacks", optarg, &n)) return false;
+        o->gates.max_fallbacks = n;
+        break;
+      }
+      case OPT_STRICT:
+        o->gates.strict = true;
+        break;
+      case OPT_MAX_LATENCY:
+        /* Two values: MS UNIT. The unit is the next word, as with --sample. */
+        if (!parse_double("--max-latency", optarg, &o->gates.max_latency_ms)) return false;
+        if (optind >= argc) {
+          fprintf(stderr,
+                  "opscope: --max-latency needs MS and a UNIT (e.g. --max-latency 5 simd)\n");
+          return false;
+        }
+        if (!parse_unit("--max-latency", argv[optind++], &o->gates.max_latency_unit)) {
+          return false;
+        }
+        break;
+      case OPT_BASELINE:
+        o->baseline_path = optarg;
+        break;
+      case OPT_MAX_REGRESSION:
+        if (!parse_double("--max-regression", optarg, &o->max_regression_pct)) return false;
+        break;
       case ':':
         fprintf(stderr, "opscope: %s needs a value (see --help)\n", argv[optind - 1]);
         return false;
@@ -404,6 +596,65 @@ bool ops_cli_parse(int argc, char **argv, struct ops_cli_options *o) {
     fprintf(stderr,
             "opscope: --sample runs its own timed runs; use it without -b, --profile or "
             "--validate\n");
+    return false;
+  }
+  if (o->format == OPS_TABLE_FORMAT_JSON) {
+    if (o->report_path != NULL && strcmp(o->report_path, "-") != 0) {
+      fprintf(stderr,
+              "opscope: --format json writes the report to stdout; drop -o %s or the "
+              "--format\n",
+              o->report_path);
+      return false;
+    }
+    o->report_path = "-";
+  }
+  if ((o->format == OPS_TABLE_FORMAT_CSV || o->format == OPS_TABLE_FORMAT_MD) &&
+      o->report_path != NULL && strcmp(o->report_path, "-") == 0) {
+    fprintf(stderr,
+            "opscope: --format csv and md write the tables to stdout; -o - cannot "
+            "share it (use -o FILE)\n");
+    return false;
+  }
+  if ((ops_gate_config_any(&o->gates) || o->baseline_path != NULL) && o->model == NULL &&
+      !o->help && !o->version) {
+    fprintf(stderr, "opscope: the gates judge a model's results: add -m MODEL\n");
+    return false;
+  }
+  if ((o->baseline_path != NULL) != !isnan(o->max_regression_pct)) {
+    fprintf(stderr,
+            "opscope: --baseline and --max-regression go together (--baseline OLD.json "
+            "--max-regression PCT)\n");
+    return false;
+  }
+  if (o->baseline_path != NULL && !o->benchmark && !o->benchmark_all) {
+    fprintf(stderr,
+            "opscope: --baseline compares benchmark times: add -b UNIT, --profile UNIT "
+            "or -B\n");
+    return false;
+  }
+  if (!isnan(o->gates.max_latency_ms) && !o->benchmark_all &&
+      !(o->benchmark && o->unit == o->gates.max_latency_unit)) {
+    fprintf(stderr, "opscope: --max-latency %s needs a benchmark of %s: add -b %s or -B\n",
+            opscope_unit_name(o->gates.max_latency_unit),
+            opscope_unit_name(o->gates.max_latency_unit),
+            opscope_unit_name(o->gates.max_latency_unit));
+    return false;
+  }
+  if (o->trace_path != NULL && !o->benchmark) {
+    fprintf(stderr, "opscope: --trace records profiled runs: add --profile UNIT or -b UNIT\n");
+    return false;
+  }
+  if (o->overrides_path != NULL && !o->tui) {
+    fprintf(stderr, "opscope: --overrides is for the live view: add --tui\n");
+    return false;
+  }
+  if (o->tui && (o->analyze || o->verify_dir || o->export_ir || o->benchmark || o->benchmark_all ||
+                 o->compare || o->test_unit >= 0 || o->costs || o->sample || o->calibrate)) {
+    fprintf(stderr, "opscope: --tui is a mode of its own; use it without other modes\n");
+    return false;
+  }
+  if (o->tui && o->report_path != NULL && strcmp(o->report_path, "-") == 0) {
+    fprintf(stderr, "opscope: --tui owns the terminal; give -o a file name, not -\n");
     return false;
   }
   if (!o->verify_dir && !o->export_ir && !o->benchmark && !o->benchmark_all && !o->compare &&

@@ -58,6 +58,7 @@ int ops_cli_benchmark(struct ops_cli_session *s) {
   s->report.benches = &s->bench;
   s->report.n_benches = 1;
   ops_report_bench_text(stdout, &s->report);
+  if (s->opts->trace_path != NULL) return ops_cli_trace(s);
   return OPS_EXIT_OK;
 }
 

@@ -43,6 +43,9 @@ static int load(struct ops_cli_session *s) {
   uint64_t t0 = ops_clock_ns();
   int st = opscope_model_load(s->opts->model, &s->model, err, sizeof err);
   if (st != OPSCOPE_OK) return ops_cli_fail(st, err);
+  opscope_model_set_max_memory(s->model, s->opts->max_memory);
+  st = opscope_model_set_opt_level(s->model, s->opts->opt_level, s->opts->dump_ir, err, sizeof err);
+  if (st != OPSCOPE_OK) return ops_cli_fail(st, err);
   s->report.timing.load_ms = ms_since(t0);
   s->report.graph = s->model->graph;
   struct stat sb;
@@ -53,8 +56,14 @@ static int load(struct ops_cli_session *s) {
 /* Plans for the requested unit and, when every op can run somewhere, compiles. */
 static int plan_and_compile(struct ops_cli_session *s) {
   char err[1024];
+  /* The passes run before the first plan anyway; run them here to time them apart. */
   uint64_t t0 = ops_clock_ns();
-  int st = opscope_plan_new(s->model, s->opts->unit, &s->plan, err, sizeof err);
+  int st = opscope_model_optimize(s->model, err, sizeof err);
+  if (st != OPSCOPE_OK) return ops_cli_fail(st, err);
+  s->report.timing.passes_ms = ms_since(t0);
+  s->report.passes = s->model->passes->done ? &s->model->passes->report : NULL;
+  t0 = ops_clock_ns();
+  st = opscope_plan_new(s->model, s->opts->unit, &s->plan, err, sizeof err);
   if (st != OPSCOPE_OK) return ops_cli_fail(st, err);
   s->report.timing.plan_ms = ms_since(t0);
   s->report.plan = s->plan->plan;
@@ -67,13 +76,18 @@ static int plan_and_compile(struct ops_cli_session *s) {
   s->report.timing.compile_ms = ms_since(t0);
   s->report.arena_bytes = s->exec->exec->arena_bytes;
   s->report.naive_bytes = s->exec->exec->naive_bytes;
+  s->report.activation_bytes = s->exec->exec->activation_bytes;
+  s->report.scratch_bytes = s->exec->exec->scratch_bytes;
+  for (size_t i = 0; i < s->exec->exec->n_steps; i++)
+    s->report.packed_bytes += s->exec->exec->steps[i].bind.packed_bytes;
   return OPS_EXIT_OK;
 }
 
 static int worst(int a, int b) {
-  /* Bad input outranks a failed check, which outranks success; gates are reported last. */
+  /* Bad input outranks a failed check, which outranks a missed gate, which outranks success:
+   * a gate judges results, and a run whose results are wrong or missing has none to judge. */
   static const int rank[] = {
-      [OPS_EXIT_OK] = 0, [OPS_EXIT_FAILED] = 1, [OPS_EXIT_GATE] = 2, [OPS_EXIT_BAD_INPUT] = 3};
+      [OPS_EXIT_OK] = 0, [OPS_EXIT_GATE] = 1, [OPS_EXIT_FAILED] = 2, [OPS_EXIT_BAD_INPUT] = 3};
   return rank[b] > rank[a] ? b : a;
 }
 
@@ -97,6 +111,7 @@ static int run(struct ops_cli_session *s) {
   const struct ops_cli_options *o = s->opts;
   int isa_rc = apply_isa(o);
   if (isa_rc != OPS_EXIT_OK) return isa_rc;
+  if (o->threads > 0) ops_exec_set_pool_threads(o->threads); /* before any pool is made */
   if (o->calibrate) {
     /* First, so that a model given too is planned with the new calibration. */
     int rc = ops_cli_calibrate(s);
@@ -107,6 +122,7 @@ static int run(struct ops_cli_session *s) {
   if (rc == OPS_EXIT_OK && o->verify_dir) rc = ops_cli_verify_prepare(s);
   if (rc == OPS_EXIT_OK) rc = ops_cli_inputs_load(s);
   if (rc != OPS_EXIT_OK) return rc;
+  if (o->tui) return ops_cli_tui(s); /* a mode of its own, after the inputs are bound */
   if (o->export_ir) {
     char err[1024];
     int st = opscope_model_export_ir(s->model, o->export_ir, err, sizeof err);
@@ -175,6 +191,7 @@ static int run(struct ops_cli_session *s) {
     ops_cli_units_done(s);
     rc = worst(rc, ops_cli_benchmark_all(s));
   }
+  rc = worst(rc, ops_cli_report_finish(s));
   if (o->report_path) {
     struct ops_diag d;
     ops_diag_init(&d, NULL);
@@ -186,6 +203,8 @@ static int run(struct ops_cli_session *s) {
 
 int main(int argc, char **argv) {
   struct ops_cli_options opts;
+  /* `opscope diff A.json B.json`: a subcommand with its own arguments. */
+  if (argc >= 2 && strcmp(argv[1], "diff") == 0) return ops_cli_diff(argc - 1, argv + 1);
   if (!ops_cli_parse(argc, argv, &opts)) {
     ops_cli_options_done(&opts);
     return OPS_EXIT_BAD_INPUT;
@@ -206,8 +225,10 @@ int main(int argc, char **argv) {
       s->opts = &opts;
       s->report.command_line = opts.command_line;
       s->report.top = (size_t)opts.top;
-      s->report.timing = (struct ops_report_timing){-1, -1, -1, -1};
-      rc = run(s);
+      s->report.timing = (struct ops_report_timing){-1, -1, -1, -1, -1};
+      rc = ops_cli_report_begin(s);
+      if (rc == OPS_EXIT_OK) rc = run(s);
+      ops_cli_report_done(s);
       ops_cli_verify_done(s);
       ops_cli_inputs_done(s);
       ops_cli_costs_done(s);

@@ -12,7 +12,10 @@
 
 #include "opscope.h"
 #include "profiler/sample.h"
+#include "reports/environment.h"
+#include "reports/gates.h"
 #include "reports/report.h"
+#include "reports/table.h"
 
 /* Exit codes (DESIGN.md). */
 enum ops_cli_exit {
@@ -32,29 +35,40 @@ struct ops_cli_shape {
 };
 
 struct ops_cli_options {
-  const char *model;        /* -m */
-  int unit;                 /* -u, enum opscope_unit */
-  bool analyze;             /* --analyze */
-  const char *verify_dir;   /* --verify DIR */
-  const char *export_ir;    /* --export-ir FILE */
-  bool benchmark;           /* -b UNIT */
-  bool benchmark_all;       /* -B: every unit, interleaved */
-  bool compare;             /* -c: every unit against scalar */
-  int test_unit;            /* -t UNIT: that unit against scalar; -1 when not given */
-  bool costs;               /* --costs */
-  int top;                  /* --top N (default 10) */
-  bool validate;            /* --validate UNIT (the unit goes to `unit`) */
-  bool calibrate;           /* --calibrate */
-  bool sample;              /* --sample [UNIT] (the unit goes to `unit`) */
-  const char *isa;          /* --isa NAME: cap the instruction sets kernels may use */
-  int warmup;               /* -w N */
-  int iterations;           /* -n N */
-  double min_time_s;        /* --min-time S */
-  unsigned long seed;       /* --seed N: seeds the benchmark's input */
-  bool counters;            /* --counters[=LIST] */
-  bool per_op;              /* --profile UNIT: per-op timing */
-  const char *counter_list; /* NULL: the default events */
-  const char *report_path;  /* -o FILE */
+  const char *model;            /* -m */
+  int unit;                     /* -u, enum opscope_unit */
+  bool analyze;                 /* --analyze */
+  const char *verify_dir;       /* --verify DIR */
+  const char *export_ir;        /* --export-ir FILE */
+  bool benchmark;               /* -b UNIT */
+  bool benchmark_all;           /* -B: every unit, interleaved */
+  bool compare;                 /* -c: every unit against scalar */
+  int test_unit;                /* -t UNIT: that unit against scalar; -1 when not given */
+  bool costs;                   /* --costs */
+  int top;                      /* --top N (default 10) */
+  bool validate;                /* --validate UNIT (the unit goes to `unit`) */
+  bool calibrate;               /* --calibrate */
+  bool sample;                  /* --sample [UNIT] (the unit goes to `unit`) */
+  const char *isa;              /* --isa NAME: cap the instruction sets kernels may use */
+  int threads;                  /* -j N: threads of the threads unit; 0: one per online CPU */
+  size_t max_memory;            /* --max-memory BYTES: cap on a compiled model; 0: none */
+  int opt_level;                /* --opt-level O0..O3 (or OPSCOPE_OPT_LEVEL); default 3 */
+  const char *dump_ir;          /* --dump-ir DIR, or NULL */
+  int warmup;                   /* -w N */
+  int iterations;               /* -n N */
+  double min_time_s;            /* --min-time S */
+  unsigned long seed;           /* --seed N: seeds the benchmark's input */
+  bool counters;                /* --counters[=LIST] */
+  bool per_op;                  /* --profile UNIT: per-op timing */
+  const char *counter_list;     /* NULL: the default events */
+  const char *report_path;      /* -o FILE */
+  bool tui;                     /* --tui: the live view */
+  const char *overrides_path;   /* --overrides FILE (with --tui) */
+  int format;                   /* --format: enum ops_table_format of the tables */
+  const char *trace_path;       /* --trace FILE: Chrome trace of profiled runs */
+  struct ops_gate_config gates; /* --min-coverage, --max-fallbacks, --strict, --max-latency */
+  const char *baseline_path;    /* --baseline OLD.json */
+  double max_regression_pct;    /* --max-regression PCT; NaN when not given */
   double rtol, atol;
   bool verbose, quiet;
   bool list_builtins, help, version;
@@ -133,6 +147,9 @@ struct ops_cli_session {
   struct ops_report_validation validation;
   int *validation_nodes; /* owned, validation.n entries each */
   double *validation_est, *validation_meas;
+  struct ops_report_env env;      /* the machine, for the report */
+  struct ops_gate_list gate_list; /* gates evaluated at the end */
+  int report_stdout_fd;           /* with -o -: the real stdout, kept for the report; else -1 */
 };
 
 /* Modes. Each returns an exit code. */
@@ -153,12 +170,30 @@ int ops_cli_compare(struct ops_cli_session *s);
 int ops_cli_sample(struct ops_cli_session *s);
 void ops_cli_sample_done(struct ops_cli_session *s);
 
+/* --tui: the live terminal view (tui/); -o names the report of its `e` key. */
+int ops_cli_tui(struct ops_cli_session *s);
+
 /* --calibrate: measure the units and cache the peaks for this CPU and ISA. */
 int ops_cli_calibrate(struct ops_cli_session *s);
 
 /* --costs, with --validate: per-op timing against the estimates. */
 int ops_cli_costs(struct ops_cli_session *s);
 void ops_cli_costs_done(struct ops_cli_session *s);
+
+/* Reports (src/cli-report.c). With -o - (or --format json) sends stdout to stderr so that only
+ * the JSON report reaches stdout; call before any output. */
+int ops_cli_report_begin(struct ops_cli_session *s);
+/* After the modes: collects the environment, evaluates the gates and the baseline, prints one
+ * line per missed gate, and gives stdout back for the report. Returns OPS_EXIT_GATE when a gate
+ * was missed, OPS_EXIT_BAD_INPUT for an unusable baseline, else OPS_EXIT_OK. */
+int ops_cli_report_finish(struct ops_cli_session *s);
+void ops_cli_report_done(struct ops_cli_session *s);
+/* The machine (src/cli-env.c). */
+void ops_cli_env_collect(struct ops_report_env *e);
+/* --trace FILE after a benchmark: as many runs again with step times recorded (src/cli-trace.c). */
+int ops_cli_trace(struct ops_cli_session *s);
+/* `opscope diff A.json B.json [--format text|md|csv]` (src/cli-diff.c); argv[0] is "diff". */
+int ops_cli_diff(int argc, char **argv);
 
 /* Inputs (src/cli-inputs.c). Before planning: loads --input files and binds them to the model
  * (their shapes, and values that decide shapes). */
