@@ -8,9 +8,7 @@
  * dispatched variant on the thread pool, and prints one table to paste into an issue: median
  * and fastest time, median GFLOP/s (2*M*N*K FLOPs per call), the interquartile spread of the
  * repetitions, and the ratio of GFLOP/s to the scalar kernel's. B is packed before timing, as the
- * compiler packs weights ahead of a run. Where a variant's tiles fill clearly better for the
- * transposed product (ops_f32_gemm_prefer_transposed, as the Conv driver decides), it runs
- * C^T = B^T A^T, marked "C^T" in the form column; the FLOPs are the same.
+ * compiler packs weights ahead of a run.
  *
  *   bench-f32-gemm [-j THREADS] [-r MIN_REPS] [-s MxNxK]...
  *
@@ -105,16 +103,16 @@ static double peak_for(uint32_t isa_flags) {
   return 0.0;
 }
 
-static void row(const char *kernel, const char *form, int threads, const struct ops_bench_stats *s,
-                double flops, double scalar_gflops, double peak) {
+static void row(const char *kernel, int threads, const struct ops_bench_stats *s, double flops,
+                double scalar_gflops, double peak) {
   double gflops = flops / s->median_s * 1e-9;
   char pct[16] = "-";
   /* Against one core's peak times the threads used: the share of what those cores could do. */
   if (peak > 0) snprintf(pct, sizeof pct, "%.1f%%", 100.0 * gflops / (peak * threads));
   /* Spread: the interquartile range of the repetitions as a share of the median; the fastest
    * repetition is shown too, since on a shared machine the slow tail is other processes. */
-  printf("| %-48s | %-4s | %2d | %9.3f | %9.3f | %7.2f | %6s | %6.1f%% | %4d | %8.1fx |\n", kernel,
-         form, threads, s->median_s * 1e3, s->min_s * 1e3, gflops, pct,
+  printf("| %-48s | %2d | %9.3f | %9.3f | %7.2f | %6s | %6.1f%% | %4d | %8.1fx |\n", kernel,
+         threads, s->median_s * 1e3, s->min_s * 1e3, gflops, pct,
          100.0 * (s->q3_s - s->q1_s) / s->median_s, s->reps,
          scalar_gflops > 0 ? gflops / scalar_gflops : 1.0);
 }
@@ -131,12 +129,10 @@ static float *alloc_floats(size_t n) {
 static int bench_shape(const struct shape *sh, int nth, int min_reps, struct ops_pool *pool) {
   const size_t M = sh->m, N = sh->n, K = sh->k;
   const double flops = 2.0 * (double)M * (double)N * (double)K;
-  /* Big enough for either orientation. */
-  const size_t MN = M > N ? M : N;
-  float *a = alloc_floats(MN * K), *b = alloc_floats(K * MN), *c = alloc_floats(M * N);
-  for (size_t i = 0; i < MN * K; i++)
+  float *a = alloc_floats(M * K), *b = alloc_floats(K * N), *c = alloc_floats(M * N);
+  for (size_t i = 0; i < M * K; i++)
     a[i] = (float)((i * 7 + 3) % 17) / 17.0f - 0.5f;
-  for (size_t i = 0; i < K * MN; i++)
+  for (size_t i = 0; i < K * N; i++)
     b[i] = (float)((i * 5 + 1) % 13) / 13.0f - 0.5f;
 
   printf("\n### M=%zu N=%zu K=%zu (%s): %.1f MFLOP, %.2f MB of A, B and C per call\n\n", M, N, K,
@@ -144,9 +140,8 @@ static int bench_shape(const struct shape *sh, int nth, int min_reps, struct ops
   printf(
       "| %-48s | th | median ms |    min ms | GFLOP/s | %% peak |     IQR | reps | vs scalar |\n",
       "kernel");
-  printf(
-      "|%s|------|----|-----------|-----------|---------|--------|---------|------|-----------|\n",
-      "--------------------------------------------------");
+  printf("|%s|----|-----------|-----------|---------|--------|---------|------|-----------|\n",
+         "--------------------------------------------------");
 
   /* The scalar unit's MatMul kernel, called as the compiler would. */
   const void *ins[2] = {a, b};
@@ -166,7 +161,7 @@ static int bench_shape(const struct shape *sh, int nth, int min_reps, struct ops
   struct bench bs = {.how = HOW_SCALAR, .scalar_call = &call};
   struct ops_bench_stats s = ops_bench_measure(call_once, &bs, min_reps < 3 ? min_reps : 3);
   const double scalar_gflops = flops / s.median_s * 1e-9;
-  row("ops_f32_matmul_kernel__scalar", "C", 1, &s, flops, 0, 0);
+  row("ops_f32_matmul_kernel__scalar", 1, &s, flops, 0, 0);
 
   size_t count;
   const struct ops_kconfig_gemm *all = ops_kconfig_f32_gemm_variants(&count);
@@ -175,18 +170,17 @@ static int bench_shape(const struct shape *sh, int nth, int min_reps, struct ops
   for (size_t v = 0; v < count; v++) {
     const struct ops_kconfig_gemm *cfg = &all[v];
     if ((cfg->isa_flags & have) != cfg->isa_flags) continue;
-    bool tr = ops_f32_gemm_prefer_transposed(cfg, M, N);
-    size_t m = tr ? N : M, n = tr ? M : N, bytes;
+    size_t m = M, n = N, bytes;
     if (!ops_f32_gemm_packed_b_size(cfg->nr, n, K, &bytes)) return 1;
     float *w = alloc_floats(bytes / sizeof(float));
     ops_f32_gemm_pack_b(cfg->nr, n, K, b, n, 1, w);
     struct bench bd = {.how = HOW_DRIVER, .ctx = {cfg, m, n, K, a, w, c}, .pool = pool};
     s = ops_bench_measure(call_once, &bd, min_reps);
-    row(cfg->name, tr ? "C^T" : "C", 1, &s, flops, scalar_gflops, peak_for(cfg->isa_flags));
+    row(cfg->name, 1, &s, flops, scalar_gflops, peak_for(cfg->isa_flags));
     if (cfg == best && pool != NULL) {
       bd.how = HOW_POOL;
       s = ops_bench_measure(call_once, &bd, min_reps);
-      row(cfg->name, tr ? "C^T" : "C", nth, &s, flops, scalar_gflops, peak_for(cfg->isa_flags));
+      row(cfg->name, nth, &s, flops, scalar_gflops, peak_for(cfg->isa_flags));
     }
     free(w);
   }

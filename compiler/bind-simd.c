@@ -214,16 +214,8 @@ static enum ops_status bind_conv(const struct bind_ctx *c, const struct ops_conv
   }
   bool depthwise =
       v->spatial == 2 && w->shape.dims[1] == 1 && mg == 1 && v->group == x->shape.dims[1];
-  /* Few output pixels (the late stages of image models) leave the GEMM's column panels part
-   * empty; the transposed product fills its tiles, and its B, the weights, packs here once. */
-  bool transposed = !depthwise && w->data != NULL && ops_f32_gemm_prefer_transposed(cfg, mg, pix);
-  size_t wt_bytes = 0, wt_all = 0;
-  if (transposed && (!ops_f32_gemm_packed_b_size(cfg->nr, mg, kg, &wt_bytes) ||
-                     !ops_mul_size(align_up(wt_bytes), (size_t)v->group, &wt_all))) {
-    return node_fail(c, OPS_ERR_NO_MEMORY, "weights of %zu x %zu are too large to pack", mg, kg);
-  }
   enum ops_status st;
-  struct ops_simd_conv_params *p = alloc_block(c, sizeof *p, wt_all, &st);
+  struct ops_simd_conv_params *p = alloc_block(c, sizeof *p, 0, &st);
   if (p == NULL) return st;
   p->cfg = cfg;
   p->conv = *v;
@@ -232,17 +224,6 @@ static enum ops_status bind_conv(const struct bind_ctx *c, const struct ops_conv
   p->P = pix;
   p->direct = direct;
   p->threads = threads;
-  if (transposed) {
-    /* W [M, Kg] row-major is B^T: element (k, m) of B sits at m * Kg + k. */
-    float *dst = (float *)((unsigned char *)p + align_up(sizeof *p));
-    p->packed_wt_bytes = align_up(wt_bytes);
-    for (int64_t g = 0; g < v->group; g++) {
-      ops_f32_gemm_pack_b(cfg->nr, mg, kg, (const float *)w->data + (size_t)g * mg * kg, 1, kg,
-                          (float *)((unsigned char *)dst + (size_t)g * p->packed_wt_bytes));
-    }
-    p->packed_wt = dst;
-    out->packed_bytes = wt_all;
-  }
   if (depthwise) {
     /* Depthwise: the padded plane holds the input, its pads, and the vector steps' reach. */
     p->dw = ops_kconfig_f32_dwconv();

@@ -53,11 +53,6 @@ struct ops_simd_conv_params {
   /* Threads of the pool the kernel runs on (1 on the simd unit): depthwise gives each its own
    * padded plane. */
   int threads;
-  /* The transposed form Y^T[P, Mg] = cols^T W^T, chosen when its tiles fill clearly better
-   * (ops_f32_gemm_prefer_transposed): W^T packed as B, one block of packed_wt_bytes per group;
-   * NULL for the usual form. */
-  const float *packed_wt;
-  size_t packed_wt_bytes;
 };
 
 /* Scratch either kernel needs: packed B (and, for Conv, the columns; for Gemm with transA the

@@ -8,12 +8,6 @@
  * fused activation run over the output rows. On the threads unit the three phases are split
  * over the pool in one run with a barrier between them, so no phase is left serial.
  *
- * Transposed path, when the binder found the tiles of Y^T[P, Mg] = cols^T W^T fill clearly
- * better (few output pixels, as in the 7x7 and 14x14 stages of image models): the weights were
- * packed as B^T once at bind time, each thread builds its rows of cols^T (one row of taps per
- * output pixel), the GEMM adds the bias and clamps in its microkernel, and the result is
- * transposed into Y with the activation.
- *
  * Depthwise path: each channel plane is copied into a zero-padded plane and run through the
  * direct microkernel; on the threads unit channels are claimed in chunks, each thread with its
  * own padded plane when the binder sized the scratch for that many.
@@ -45,10 +39,6 @@ static size_t plane_bytes(const struct ops_simd_conv_params *p) {
 
 size_t ops_simd_conv_scratch(const struct ops_simd_conv_params *p) {
   if (p->dw != NULL) return plane_bytes(p) * (size_t)(p->threads > 1 ? p->threads : 1);
-  if (p->packed_wt != NULL) {
-    /* cols^T [P, Kg] and Y^T [P, Mg] */
-    return align_up(p->P * p->Kg * sizeof(float)) + align_up(p->P * p->Mg * sizeof(float));
-  }
   size_t bytes = packed_bytes(p->cfg, p->P, p->Kg);
   if (!p->direct && p->conv.spatial != 2) bytes += align_up(p->Kg * p->P * sizeof(float));
   return bytes;
@@ -133,82 +123,6 @@ static void gemm_conv_task(const struct ops_task *task, void *ctx) {
       v = v < lo ? lo : v;
       row[o] = v > hi ? hi : v;
     }
-    ops_kact_apply_n(&p->post_act, row, p->P);
-  }
-}
-
-/* One image and group of the transposed path. */
-struct t_conv {
-  const struct ops_simd_conv_params *p;
-  const struct ops_kdims *xd, *wd, *yd;
-  const float *x;        /* the group's input channels */
-  const float *packed_w; /* the group's W^T, packed */
-  const float *bias;     /* the group's bias, or NULL */
-  float *rows, *yt, *y;  /* cols^T [P, Kg]; Y^T [P, Mg]; Y [Mg, P] */
-};
-
-/* Rows [p0, p1) of cols^T: for output pixel p, every (c, taps...) input element, 0 in the
- * padding. One odometer step per pixel, not per element. */
-static void im2row(const struct t_conv *j, size_t p0, size_t p1) {
-  const struct ops_simd_conv_params *p = j->p;
-  const struct ops_kdims *xd = j->xd, *wd = j->wd, *yd = j->yd;
-  int ns = p->conv.spatial;
-  int64_t cg = wd->d[1], x_plane = 1, taps = 1;
-  for (int s = 0; s < ns; s++) {
-    x_plane *= xd->d[2 + s];
-    taps *= wd->d[2 + s];
-  }
-  for (size_t o = p0; o < p1; o++) {
-    int64_t idx[OPS_KMAX_SPATIAL], rest = (int64_t)o;
-    for (int s = ns - 1; s >= 0; s--) {
-      idx[s] = rest % yd->d[2 + s];
-      rest /= yd->d[2 + s];
-    }
-    float *row = j->rows + o * p->Kg;
-    for (int64_t t = 0; t < taps; t++) {
-      int64_t off = 0, r = t;
-      bool inside = true;
-      int64_t k[OPS_KMAX_SPATIAL];
-      for (int s = ns - 1; s >= 0; s--) {
-        k[s] = r % wd->d[2 + s];
-        r /= wd->d[2 + s];
-      }
-      for (int s = 0; s < ns && inside; s++) {
-        int64_t i =
-            idx[s] * p->conv.strides[s] - p->conv.pads_begin[s] + k[s] * p->conv.dilations[s];
-        inside = i >= 0 && i < xd->d[2 + s];
-        off = off * xd->d[2 + s] + i;
-      }
-      /* Column (c, t) for every channel: stride taps in the row, x_plane in the input. */
-      float *dst = row + t;
-      if (!inside) {
-        for (int64_t c = 0; c < cg; c++)
-          dst[c * taps] = 0.0f;
-      } else {
-        const float *src = j->x + off;
-        for (int64_t c = 0; c < cg; c++)
-          dst[c * taps] = src[c * x_plane];
-      }
-    }
-  }
-}
-
-static void t_conv_task(const struct ops_task *task, void *ctx) {
-  const struct t_conv *j = ctx;
-  const struct ops_simd_conv_params *p = j->p;
-  const size_t ith = task != NULL ? (size_t)task->ith : 0;
-  const size_t nth = task != NULL ? (size_t)task->nth : 1;
-  im2row(j, p->P * ith / nth, p->P * (ith + 1) / nth);
-  if (task != NULL) ops_pool_barrier(task);
-  const struct ops_f32_gemm_params gp = {j->bias, p->clamp};
-  ops_f32_gemm_run(p->cfg, p->P, p->Mg, p->Kg, j->rows, p->Kg, j->packed_w, j->yt, p->Mg, &gp,
-                   task);
-  if (task != NULL) ops_pool_barrier(task);
-  /* Y[m, :] = column m of Y^T, then the activation while the row is in cache. */
-  for (size_t m = p->Mg * ith / nth; m < p->Mg * (ith + 1) / nth; m++) {
-    float *row = j->y + m * p->P;
-    for (size_t o = 0; o < p->P; o++)
-      row[o] = j->yt[o * p->Mg + m];
     ops_kact_apply_n(&p->post_act, row, p->P);
   }
 }
@@ -300,28 +214,6 @@ enum ops_kresult ops_f32_conv_kernel__simd(const struct ops_kcall *call) {
       pool = NULL;
     }
     run(pool, dw_task, &j);
-    return OPS_KRESULT_OK;
-  }
-
-  if (p->packed_wt != NULL) {
-    float *rows = call->scratch;
-    float *yt = (float *)((unsigned char *)call->scratch + align_up(p->P * p->Kg * sizeof(float)));
-    for (int64_t n = 0; n < batch; n++) {
-      for (int64_t g = 0; g < groups; g++) {
-        struct t_conv j = {
-            p,
-            xd,
-            wd,
-            yd,
-            x + (size_t)(n * c_in + g * cg) * x_plane,
-            (const float *)((const unsigned char *)p->packed_wt + (size_t)g * p->packed_wt_bytes),
-            bias != NULL ? bias + (size_t)g * p->Mg : NULL,
-            rows,
-            yt,
-            y + (size_t)(n * m_out + g * (int64_t)p->Mg) * p->P};
-        run(call->pool, t_conv_task, &j);
-      }
-    }
     return OPS_KRESULT_OK;
   }
 

@@ -36,20 +36,6 @@ void ops_f32_gemm_pack_b(size_t nr, size_t N, size_t K, const float *B, size_t k
   }
 }
 
-double ops_f32_gemm_tile_fill(size_t mr, size_t nr, size_t M, size_t N) {
-  if (M == 0 || N == 0) return 1.0;
-  size_t mt = (M + mr - 1) / mr, nt = (N + nr - 1) / nr;
-  return ((double)M / (double)(mt * mr)) * ((double)N / (double)(nt * nr));
-}
-
-bool ops_f32_gemm_prefer_transposed(const struct ops_kconfig_gemm *cfg, size_t M, size_t N) {
-  /* A margin: the transposed form moves the same bytes around the GEMM (its A is built where
-   * B was packed, its C is transposed where C was swept for the bias), so only a clearly
-   * fuller grid is worth switching for. */
-  return ops_f32_gemm_tile_fill(cfg->mr, cfg->nr, N, M) >
-         1.05 * ops_f32_gemm_tile_fill(cfg->mr, cfg->nr, M, N);
-}
-
 /* C = clamp(bias) for K = 0, where there is nothing for a microkernel to do. */
 static void fill_bias(size_t m0, size_t m1, size_t N, float *C, size_t ldc,
                       const struct ops_f32_gemm_params *params) {

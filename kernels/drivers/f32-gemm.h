@@ -50,16 +50,6 @@ void ops_f32_gemm_pack_b(size_t nr, size_t N, size_t K, const float *B, size_t k
  *   task          the thread's share of a pool run (tiles split by ith/nth, each thread
  *                 writing its own tiles, so no barrier is needed), or NULL to do all of it
  * Every thread of a run calls it with the same arguments but its own task. */
-/* Share of a tile grid's multiply-adds that land inside the matrix: M rows in tiles of mr and N
- * columns in panels of nr leave the edge tiles part empty, and an empty lane costs the same as
- * a full one. 1.0 when both divide evenly. */
-double ops_f32_gemm_tile_fill(size_t mr, size_t nr, size_t M, size_t N);
-
-/* True when C[M x N] is better computed as its transpose C^T = B^T A^T, that is when the
- * transposed problem fills its tiles clearly better (a convolution over 7x7 pixels has
- * N = 49, two panels of 32 of which 15 columns are empty, while as M it is 7 full tiles of 7). */
-bool ops_f32_gemm_prefer_transposed(const struct ops_kconfig_gemm *cfg, size_t M, size_t N);
-
 void ops_f32_gemm_run(const struct ops_kconfig_gemm *cfg, size_t M, size_t N, size_t K,
                       const float *A, size_t lda, const float *packed_b, float *C, size_t ldc,
                       const struct ops_f32_gemm_params *params, const struct ops_task *task);
