@@ -1,14 +1,8 @@
 /* The AVX-512 FMA peak loop (see peak.h); built with -mavx512f. */
 #include <immintrin.h>
-#include <time.h>
 
+#include "bench/bench-util.h"
 #include "bench/peak.h"
-
-static double now_s(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 double ops_bench_peak_loop_avx512f(uint64_t iters, float *sink) {
   const __m512 m = _mm512_set1_ps(0.999999f), c = _mm512_set1_ps(1e-7f);
@@ -16,7 +10,7 @@ double ops_bench_peak_loop_avx512f(uint64_t iters, float *sink) {
   __m512 a3 = _mm512_set1_ps(1.3f), a4 = _mm512_set1_ps(1.4f), a5 = _mm512_set1_ps(1.5f);
   __m512 a6 = _mm512_set1_ps(1.6f), a7 = _mm512_set1_ps(1.7f), a8 = _mm512_set1_ps(1.8f);
   __m512 a9 = _mm512_set1_ps(1.9f), a10 = _mm512_set1_ps(2.0f), a11 = _mm512_set1_ps(2.1f);
-  double t0 = now_s();
+  double t0 = ops_bench_now_s();
   for (uint64_t i = 0; i < iters; i++) {
     a0 = _mm512_fmadd_ps(a0, m, c);
     a1 = _mm512_fmadd_ps(a1, m, c);
@@ -31,7 +25,7 @@ double ops_bench_peak_loop_avx512f(uint64_t iters, float *sink) {
     a10 = _mm512_fmadd_ps(a10, m, c);
     a11 = _mm512_fmadd_ps(a11, m, c);
   }
-  double t = now_s() - t0;
+  double t = ops_bench_now_s() - t0;
   __m512 s = _mm512_add_ps(_mm512_add_ps(_mm512_add_ps(a0, a1), _mm512_add_ps(a2, a3)),
                            _mm512_add_ps(_mm512_add_ps(a4, a5), _mm512_add_ps(a6, a7)));
   s = _mm512_add_ps(s, _mm512_add_ps(_mm512_add_ps(a8, a9), _mm512_add_ps(a10, a11)));

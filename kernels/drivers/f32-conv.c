@@ -113,6 +113,12 @@ static void gemm_conv_task(const struct ops_task *task, void *ctx) {
   if (task != NULL) ops_pool_barrier(task);
   static const struct ops_f32_gemm_params none = {NULL, {-INFINITY, INFINITY}};
   ops_f32_gemm_run(p->cfg, p->Mg, p->P, p->Kg, j->w, p->Kg, j->packed, j->y, p->P, &none, task);
+  /* Nothing to add, clamp or activate: the GEMM's output is the result, so no second sweep
+   * over Y (and no barrier before one). */
+  if (j->bias == NULL && p->clamp.min == -INFINITY && p->clamp.max == INFINITY &&
+      p->post_act.kind == OPS_KACT_NONE) {
+    return;
+  }
   if (task != NULL) ops_pool_barrier(task);
   /* Bias per output channel (a row here), the clamp and the activation, one pass. */
   for (size_t m = p->Mg * ith / nth; m < p->Mg * (ith + 1) / nth; m++) {
