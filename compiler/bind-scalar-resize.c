@@ -159,7 +159,7 @@ enum ops_status ops_bind_scalar_resize(const struct ops_graph *g, const struct o
   for (int i = 0; i < xd.rank; i++) {
     int64_t taps = ops_resize_axis_taps(p, i, xd.d[i], yd.d[i]);
     if (taps < 1 || taps > TAPS_LIMIT) {
-      free(p);
+      ops_params_free(p);
       return node_fail(c, OPS_ERR_UNSUPPORTED,
                        "axis %d: the antialias filter for scale %g spans more than %" PRId64
                        " taps per output",
@@ -168,7 +168,7 @@ enum ops_status ops_bind_scalar_resize(const struct ops_graph *g, const struct o
   }
   size_t bytes;
   if (!ops_resize_scratch_bytes(p, &xd, &yd, &bytes)) {
-    free(p);
+    ops_params_free(p);
     return node_fail(c, OPS_ERR_BAD_INPUT, "the interpolation tables for output %s are too large",
                      y->name);
   }

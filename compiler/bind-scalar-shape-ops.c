@@ -406,7 +406,7 @@ static enum ops_status bind_split(const struct bind_ctx *c, void **params) {
   return OPS_OK;
 
 fail:
-  free(p);
+  ops_params_free(p);
   return st;
 }
 
@@ -587,7 +587,7 @@ static enum ops_status bind_eye_like(const struct bind_ctx *c, void **params) {
   int64_t rows = x->shape.dims[0], cols = x->shape.dims[1];
   p->k = k < -rows ? -rows : k > cols ? cols : k;
   if ((st = number_bytes(c, 1.0, y->dtype, "one", p->one)) != OPS_OK) {
-    free(p);
+    ops_params_free(p);
     return st;
   }
   *params = p;

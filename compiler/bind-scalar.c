@@ -1486,13 +1486,13 @@ enum ops_status ops_bind_scalar(const struct ops_graph *g, const struct ops_node
   return OPS_OK;
 
 fail:
-  free(params);
+  ops_params_free(params);
   return st;
 }
 
 void ops_binding_done(struct ops_binding *b) {
   if (b == NULL) return;
-  free(b->params);
+  ops_params_free(b->params);
   b->params = NULL;
   b->kernel = NULL;
   b->scratch_bytes = 0;

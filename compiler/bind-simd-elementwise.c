@@ -238,7 +238,7 @@ enum ops_status ops_bind_simd_elementwise(const struct bind_ctx *c, const void *
   p->up.lo = -INFINITY;
   p->up.hi = INFINITY;
   if ((st = layout(c, ref_params, p)) != OPS_OK) {
-    free(p);
+    ops_params_free(p);
     return st;
   }
   out->params = p;

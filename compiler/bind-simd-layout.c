@@ -138,7 +138,7 @@ enum ops_status ops_bind_simd_layout(const struct bind_ctx *c, const void *ref,
       /* The scalar binder checked that input and output hold the same count. */
       int64_t n = 0;
       if (!ops_tensor_numel(x, &n) || !ops_mul_size((size_t)n, es, &p->bytes)) {
-        free(p);
+        ops_params_free(p);
         return node_fail(c, OPS_ERR_BAD_INPUT, "input '%s' is too large to copy", x->name);
       }
       out->params = p;

@@ -35,13 +35,10 @@ static void *alloc_block(const struct bind_ctx *c, size_t head, size_t tail, enu
     *st = node_fail(c, OPS_ERR_NO_MEMORY, "packed weights of %zu bytes are too large", tail);
     return NULL;
   }
-  void *p = NULL;
-  if (posix_memalign(&p, ALIGN, bytes ? bytes : ALIGN) != 0) {
-    *st = node_fail(c, OPS_ERR_NO_MEMORY, "out of memory packing weights (%zu bytes)", bytes);
-    return NULL;
-  }
-  memset(p, 0, bytes);
-  *st = OPS_OK;
+  void *p = ops_params_alloc(bytes);
+  *st = p == NULL
+            ? node_fail(c, OPS_ERR_NO_MEMORY, "out of memory packing weights (%zu bytes)", bytes)
+            : OPS_OK;
   return p;
 }
 

@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "compiler/params-block.h"
 #include "src/diag.h"
 #include "src/graph.h"
 #include "src/size.h"
@@ -88,7 +89,7 @@ static inline enum ops_status expect_same_dims(const struct bind_ctx *c, const s
 }
 
 static inline void *new_params(const struct bind_ctx *c, size_t size, enum ops_status *st) {
-  void *p = ops_calloc_array(1, size);
+  void *p = ops_params_alloc(size);
   *st = p == NULL ? node_fail(c, OPS_ERR_NO_MEMORY, "out of memory for kernel params") : OPS_OK;
   return p;
 }

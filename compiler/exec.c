@@ -70,6 +70,7 @@ void ops_exec_free(struct ops_exec *exec) {
   free(exec->arena);
   free(exec->tensor_data);
   free(exec->step_ns);
+  if (exec->release != NULL) exec->release(exec->release_ctx);
   free(exec);
 }
 
@@ -340,6 +341,65 @@ fail:
   if (status == OPS_ERR_NO_MEMORY) ops_fail(d, status, "out of memory compiling the model");
   free(step_of_node);
   ops_exec_free(e);
+  return status;
+}
+
+enum ops_status ops_exec_new_external(const struct ops_plan *plan,
+                                      const struct ops_exec_external *x, struct ops_exec **out,
+                                      struct ops_diag *d) {
+  *out = NULL;
+  const struct ops_graph *g = plan->graph;
+  enum ops_status status = OPS_ERR_NO_MEMORY;
+  struct ops_exec *e = ops_calloc_array(1, sizeof *e);
+  if (e == NULL) goto fail;
+  e->release = x->release;
+  e->release_ctx = x->release_ctx;
+  e->graph = g;
+  e->plan = plan;
+  e->steps = ops_calloc_array(plan->n_nodes, sizeof *e->steps);
+  e->tensor_data = ops_calloc_array(g->n_tensors, sizeof *e->tensor_data);
+  e->step_ns = ops_calloc_array(plan->n_nodes, sizeof *e->step_ns);
+  if (e->steps == NULL || e->tensor_data == NULL || e->step_ns == NULL) goto fail;
+  for (size_t t = 0; t < g->n_tensors; t++)
+    e->tensor_data[t] = g->tensors[t].data != NULL ? g->tensors[t].data : x->tensor_data[t];
+  for (size_t i = 0; i < plan->n_nodes; i++) {
+    const struct ops_plan_node *pn = &plan->nodes[i];
+    if (pn->kind == OPS_PLAN_CONSTANT) continue;
+    const struct ops_node *node = &g->nodes[pn->node];
+    if (e->n_steps == x->n_steps) break;
+    struct ops_step *step = &e->steps[e->n_steps++];
+    step->node = pn->node;
+    step->unit = pn->assigned;
+    step->bind.kernel = x->kernels[e->n_steps - 1];
+    status = step_init(step, g, node, d);
+    if (status != OPS_OK) goto fail;
+    step->call.params = x->params[e->n_steps - 1];
+    for (int k = 0; k < node->n_inputs; k++)
+      step->in[k] = node->inputs[k] >= 0 ? e->tensor_data[node->inputs[k]] : NULL;
+    for (int k = 0; k < node->n_outputs; k++)
+      step->out[k] = node->outputs[k] >= 0 ? e->tensor_data[node->outputs[k]] : NULL;
+  }
+  size_t planned = 0;
+  for (size_t i = 0; i < plan->n_nodes; i++)
+    planned += plan->nodes[i].kind != OPS_PLAN_CONSTANT;
+  if (planned != x->n_steps) {
+    status = ops_fail(d, OPS_ERR_BAD_INPUT, "the plan has %zu ops to run, the compiled model %zu",
+                      planned, x->n_steps);
+    goto fail;
+  }
+  e->arena_bytes = x->arena_bytes;
+  e->activation_bytes = x->activation_bytes;
+  e->naive_bytes = x->naive_bytes;
+  e->scratch_bytes = x->scratch_bytes;
+  *out = e;
+  return OPS_OK;
+fail:
+  if (status == OPS_ERR_NO_MEMORY) ops_fail(d, status, "out of memory");
+  if (e != NULL) {
+    ops_exec_free(e);
+  } else if (x->release != NULL) {
+    x->release(x->release_ctx);
+  }
   return status;
 }
 

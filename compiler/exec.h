@@ -60,6 +60,22 @@ struct ops_exec {
   /* The arena's activation part (inputs and activations, reused by liveness), comparable with
    * naive_bytes; the scratch region comes after it, up to arena_bytes. */
   size_t activation_bytes;
+  /* Set for an exec whose steps run elsewhere (ops_exec_new_external): called once by
+   * ops_exec_free to release what runs them. */
+  void (*release)(void *ctx);
+  void *release_ctx;
+};
+
+/* The steps and memory of a compiled model that opscope did not bind itself (an ahead-of-time
+ * library, compiler/aot-load.c), described so the same runs, profiling and reports work on it. */
+struct ops_exec_external {
+  size_t n_steps;                                /* the plan's non-constant nodes, in order */
+  const struct ops_kernel_entry *const *kernels; /* per step: called with the step's call */
+  const void *const *params;                     /* per step: the call's params */
+  void *const *tensor_data;                      /* per graph tensor: its bytes, or NULL */
+  size_t arena_bytes, activation_bytes, naive_bytes, scratch_bytes;
+  void (*release)(void *ctx); /* called once when the exec is freed, or when this call fails */
+  void *release_ctx;
 };
 
 /* Compiles `plan` (whose graph must outlive the result). Fails with OPS_ERR_UNSUPPORTED naming
@@ -73,6 +89,12 @@ enum ops_status ops_exec_new(const struct ops_plan *plan, struct ops_exec **out,
 enum ops_status ops_exec_new_limited(const struct ops_plan *plan, size_t max_bytes,
                                      struct ops_exec **out, struct ops_diag *d);
 void ops_exec_free(struct ops_exec *exec);
+
+/* An exec over steps that `x` provides (its arrays are copied; kernels and params must outlive
+ * the exec). Fails with OPS_ERR_BAD_INPUT when x's step count does not match the plan's. */
+enum ops_status ops_exec_new_external(const struct ops_plan *plan,
+                                      const struct ops_exec_external *x, struct ops_exec **out,
+                                      struct ops_diag *d);
 
 /* Copies `nbytes` into graph input tensor `tensor`; the size must equal the input's byte size. */
 enum ops_status ops_exec_set_input(struct ops_exec *exec, int tensor, const void *data,

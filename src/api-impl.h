@@ -5,6 +5,7 @@
 #ifndef OPSCOPE_SRC_API_IMPL_H
 #define OPSCOPE_SRC_API_IMPL_H
 
+#include "compiler/aot-load.h"
 #include "compiler/exec.h"
 #include "compiler/passes.h"
 #include "opscope.h"
@@ -29,11 +30,15 @@ struct opscope_model {
   size_t max_memory;       /* bytes a compiled model may take; 0: no cap */
   /* owned; the graph passes, their settings and what they did */
   struct ops_model_passes *passes;
+  /* owned; when the model is an ahead-of-time library (compiler/aot-load.h), else NULL. Its
+   * graph is the library's, already compiled: the passes do not run again. */
+  struct ops_aot_lib *aot;
 };
 
 struct opscope_plan {
   struct ops_plan *plan;        /* owned */
   const opscope_model_t *model; /* borrowed */
+  bool aot;                     /* the model's library runs it (its unit was asked for) */
 };
 
 struct opscope_exec {

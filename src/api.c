@@ -46,8 +46,20 @@ int opscope_model_load(const char *path, opscope_model_t **out, char *err, size_
     return OPS_ERR_NO_MEMORY;
   }
   m->passes->level = OPS_OPT_LEVEL_DEFAULT;
-  enum ops_status status = ops_load_model(path, &m->graph, &d);
+  enum ops_status status;
+  if (ops_aot_is_library(path)) {
+    /* An ahead-of-time library: its embedded graph is the model, compiled already. */
+    status = ops_aot_open(path, &m->aot, &d);
+    if (status == OPS_OK) {
+      m->passes->level = 0;
+      status = ops_load_model_json_text(m->aot->graph_json, m->aot->graph_len, path, &m->graph, &d);
+      if (status == OPS_OK) m->graph->format = "aot-library";
+    }
+  } else {
+    status = ops_load_model(path, &m->graph, &d);
+  }
   if (status != OPS_OK) {
+    ops_aot_close(m->aot);
     free(m->passes);
     free(m);
     ops_diag_copy(&d, err, err_len);
@@ -62,6 +74,7 @@ void opscope_model_free(opscope_model_t *model) {
   ops_graph_free(model->graph);
   if (model->passes != NULL) free(model->passes->dump_dir);
   free(model->passes);
+  ops_aot_close(model->aot);
   free(model);
 }
 
@@ -73,6 +86,10 @@ int opscope_model_set_opt_level(opscope_model_t *model, int level, const char *d
   enum ops_status status = OPS_ERR_BAD_INPUT;
   if (level < 0 || level > OPS_OPT_LEVEL_MAX) {
     ops_fail(&d, status, "optimisation level %d is outside O0..O%d", level, OPS_OPT_LEVEL_MAX);
+  } else if (model->aot != NULL) {
+    /* The library's graph was optimised when it was emitted (at the level it records); passes
+     * again would change the graph under the library's ops. */
+    status = OPS_OK;
   } else if (p->done) {
     ops_fail(&d, status, "the graph passes ran already (the model was optimised or planned)");
   } else {
@@ -310,6 +327,12 @@ int opscope_plan_new(const opscope_model_t *model, int requested_unit, opscope_p
     return OPS_ERR_NO_MEMORY;
   }
   enum ops_status status = ops_plan_new(model->graph, requested_unit, &p->plan, &d);
+  if (status == OPS_OK && model->aot != NULL && requested_unit == model->aot->unit) {
+    /* The library's unit runs the library; other units run opscope's kernels on its graph. */
+    status = ops_aot_plan_adopt(model->aot, p->plan, &d);
+    if (status != OPS_OK) ops_plan_free(p->plan);
+    p->aot = true;
+  }
   if (status != OPS_OK) {
     free(p);
     ops_diag_copy(&d, err, err_len);
@@ -379,7 +402,9 @@ int opscope_exec_new(const opscope_plan_t *plan, opscope_exec_t **out, char *err
     ops_diag_copy(&d, err, err_len);
     return OPS_ERR_NO_MEMORY;
   }
-  enum ops_status status = ops_exec_new_limited(plan->plan, plan->model->max_memory, &e->exec, &d);
+  enum ops_status status =
+      plan->aot ? ops_aot_exec_new(plan->model->aot, plan->plan, &e->exec, &d)
+                : ops_exec_new_limited(plan->plan, plan->model->max_memory, &e->exec, &d);
   if (status != OPS_OK) {
     free(e);
     ops_diag_copy(&d, err, err_len);

@@ -80,6 +80,11 @@ void ops_cli_print_help(void) {
       "                         (Relu, Clip, Sigmoid, SiLU, HardSwish) fused into Conv/Gemm\n"
       "      --dump-ir DIR      write the graph as JSON IR before and after each pass that\n"
       "                         changed it (DIR/NN-PASS.json) and the plan as DIR/plan.dot\n"
+      "      --compile UNIT     compile the model ahead of time for UNIT: write DIR/P_UNIT.c,\n"
+      "                         .h and .weights, and build DIR/P_UNIT.so, which runs without\n"
+      "                         opscope; -m DIR/P_UNIT.so loads it back (docs/aot.md)\n"
+      "      --output-dir DIR   where --compile writes (default: the current directory)\n"
+      "      --prefix P         the files' and symbols' prefix (default: the model's name)\n"
       "      --rtol X           relative tolerance of --verify, -c, -t (default 1e-3)\n"
       "      --atol X           absolute tolerance of --verify, -c, -t (default 1e-5)\n"
       "  -w, --warmup N         benchmark warm-up runs, never timed (default 3, 0 allowed)\n"
@@ -232,7 +237,10 @@ enum {
   OPT_ISA,
   OPT_MAX_MEMORY,
   OPT_OPT_LEVEL,
-  OPT_DUMP_IR
+  OPT_DUMP_IR,
+  OPT_COMPILE,
+  OPT_OUTPUT_DIR,
+  OPT_PREFIX
 };
 
 /* --opt-level: O0..O3 (or 0..3). */
@@ -324,6 +332,9 @@ bool ops_cli_parse(int argc, char **argv, struct ops_cli_options *o) {
       {"max-memory", required_argument, NULL, OPT_MAX_MEMORY},
       {"opt-level", required_argument, NULL, OPT_OPT_LEVEL},
       {"dump-ir", required_argument, NULL, OPT_DUMP_IR},
+      {"compile", required_argument, NULL, OPT_COMPILE},
+      {"output-dir", required_argument, NULL, OPT_OUTPUT_DIR},
+      {"prefix", required_argument, NULL, OPT_PREFIX},
       {"benchmark-all", no_argument, NULL, 'B'},
       {"compare", no_argument, NULL, 'c'},
       {"test", required_argument, NULL, 't'},
@@ -339,6 +350,7 @@ bool ops_cli_parse(int argc, char **argv, struct ops_cli_options *o) {
   o->iterations = 10;
   o->seed = 1;
   o->test_unit = -1;
+  o->compile_unit = -1;
   o->opt_level = 3; /* every pass, as most inference tools default to */
   const char *env_level = getenv("OPSCOPE_OPT_LEVEL");
   if (env_level != NULL && env_level[0] != '\0' &&
@@ -359,6 +371,7 @@ bool ops_cli_parse(int argc, char **argv, struct ops_cli_options *o) {
         break;
       case 'u':
         if (!parse_unit("-u", optarg, &o->unit)) return false;
+        o->unit_given = true;
         break;
       case 'B':
         o->benchmark_all = true;
@@ -375,8 +388,10 @@ bool ops_cli_parse(int argc, char **argv, struct ops_cli_options *o) {
          * value; anything else is left for the other options. */
         if (optarg != NULL) {
           if (!parse_unit("--sample", optarg, &o->unit)) return false;
+          o->unit_given = true;
         } else if (optind < argc && opscope_unit_parse(argv[optind]) >= 0) {
           o->unit = opscope_unit_parse(argv[optind++]);
+          o->unit_given = true;
         }
         break;
       case OPT_ISA:
@@ -408,6 +423,15 @@ bool ops_cli_parse(int argc, char **argv, struct ops_cli_options *o) {
       case OPT_DUMP_IR:
         o->dump_ir = optarg;
         break;
+      case OPT_COMPILE:
+        if (!parse_unit("--compile", optarg, &o->compile_unit)) return false;
+        break;
+      case OPT_OUTPUT_DIR:
+        o->output_dir = optarg;
+        break;
+      case OPT_PREFIX:
+        o->prefix = optarg;
+        break;
       case OPT_CALIBRATE:
         o->calibrate = true;
         break;
@@ -420,6 +444,7 @@ bool ops_cli_parse(int argc, char **argv, struct ops_cli_options *o) {
       case OPT_VALIDATE:
         o->validate = true;
         if (!parse_unit("--validate", optarg, &o->unit)) return false;
+        o->unit_given = true;
         break;
       case OPT_INPUT:
         if (o->n_input_files >= OPS_CLI_MAX_INPUT_FILES) {
@@ -434,6 +459,7 @@ bool ops_cli_parse(int argc, char **argv, struct ops_cli_options *o) {
       case 'b':
         o->benchmark = true;
         if (!parse_unit("-b", optarg, &o->unit)) return false;
+        o->unit_given = true;
         break;
       case 'w':
         if (!parse_count("-w", optarg, &o->warmup)) return false;
@@ -448,6 +474,7 @@ bool ops_cli_parse(int argc, char **argv, struct ops_cli_options *o) {
         o->benchmark = true;
         o->per_op = true;
         if (!parse_unit("--profile", optarg, &o->unit)) return false;
+        o->unit_given = true;
         break;
       case OPT_COUNTERS:
         o->counters = true;
@@ -568,6 +595,10 @@ bool ops_cli_parse(int argc, char **argv, struct ops_cli_options *o) {
     fprintf(stderr, "opscope: no model given: use -m MODEL (see --help)\n");
     return false;
   }
+  if ((o->output_dir != NULL || o->prefix != NULL) && o->compile_unit < 0) {
+    fprintf(stderr, "opscope: --output-dir and --prefix name what --compile UNIT writes\n");
+    return false;
+  }
   if (o->counters && !o->benchmark) {
     fprintf(stderr, "opscope: --counters measures one unit's benchmark: add -b UNIT\n");
     return false;
@@ -658,7 +689,7 @@ bool ops_cli_parse(int argc, char **argv, struct ops_cli_options *o) {
     return false;
   }
   if (!o->verify_dir && !o->export_ir && !o->benchmark && !o->benchmark_all && !o->compare &&
-      o->test_unit < 0 && !o->costs && !o->sample) {
+      o->test_unit < 0 && !o->costs && !o->sample && o->compile_unit < 0) {
     o->analyze = true;
   }
   return true;

@@ -123,6 +123,10 @@ static int run(struct ops_cli_session *s) {
   if (rc == OPS_EXIT_OK) rc = ops_cli_inputs_load(s);
   if (rc != OPS_EXIT_OK) return rc;
   if (o->tui) return ops_cli_tui(s); /* a mode of its own, after the inputs are bound */
+  if (o->compile_unit >= 0) {
+    rc = ops_cli_compile(s);
+    if (rc != OPS_EXIT_OK) return rc;
+  }
   if (o->export_ir) {
     char err[1024];
     int st = opscope_model_export_ir(s->model, o->export_ir, err, sizeof err);
@@ -210,6 +214,12 @@ int main(int argc, char **argv) {
     return OPS_EXIT_BAD_INPUT;
   }
   int rc = OPS_EXIT_OK;
+  if (!opts.unit_given && opts.model != NULL && ops_aot_is_library(opts.model)) {
+    /* An ahead-of-time library runs on the unit it was compiled for unless told otherwise. */
+    struct ops_aot_lib *lib = NULL;
+    if (ops_aot_open(opts.model, &lib, NULL) == OPS_OK) opts.unit = lib->unit;
+    ops_aot_close(lib);
+  }
   if (opts.help) {
     ops_cli_print_help();
   } else if (opts.version) {

@@ -37,6 +37,10 @@ struct ops_cli_shape {
 struct ops_cli_options {
   const char *model;            /* -m */
   int unit;                     /* -u, enum opscope_unit */
+  bool unit_given;              /* a unit was asked for (-u, -b, --profile, --sample...) */
+  int compile_unit;             /* --compile UNIT: emit an ahead-of-time library; -1: no */
+  const char *output_dir;       /* --output-dir DIR of --compile (default ".") */
+  const char *prefix;           /* --prefix NAME of --compile (default: the model's name) */
   bool analyze;                 /* --analyze */
   const char *verify_dir;       /* --verify DIR */
   const char *export_ir;        /* --export-ir FILE */
@@ -172,6 +176,9 @@ void ops_cli_sample_done(struct ops_cli_session *s);
 
 /* --tui: the live terminal view (tui/); -o names the report of its `e` key. */
 int ops_cli_tui(struct ops_cli_session *s);
+
+/* --compile UNIT: write and build the ahead-of-time library of the model for UNIT. */
+int ops_cli_compile(struct ops_cli_session *s);
 
 /* --calibrate: measure the units and cache the peaks for this CPU and ISA. */
 int ops_cli_calibrate(struct ops_cli_session *s);

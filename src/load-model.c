@@ -12,6 +12,8 @@ static bool ends_with(const char *s, const char *suffix) {
   return n >= m && strcmp(s + n - m, suffix) == 0;
 }
 
+static enum ops_status check_graph(struct ops_graph *g, struct ops_diag *d);
+
 enum ops_status ops_load_model(const char *path, struct ops_graph **out, struct ops_diag *d) {
   static const char builtin_prefix[] = "builtin:";
   struct ops_graph *g = NULL;
@@ -25,16 +27,36 @@ enum ops_status ops_load_model(const char *path, struct ops_graph **out, struct 
     status = ops_load_onnx(path, &g, d);
   }
   if (status != OPS_OK) goto fail;
+  status = check_graph(g, d);
+  if (status != OPS_OK) goto fail;
+  *out = g;
+  return OPS_OK;
+fail:
+  ops_graph_free(g);
+  return status;
+}
+
+enum ops_status ops_load_model_json_text(const char *text, size_t len, const char *path,
+                                         struct ops_graph **out, struct ops_diag *d) {
+  struct ops_graph *g = NULL;
+  *out = NULL;
+  enum ops_status status = ops_load_json_buffer(text, len, path, &g, d);
+  if (status == OPS_OK) status = check_graph(g, d);
+  if (status != OPS_OK) {
+    ops_graph_free(g);
+    return status;
+  }
+  *out = g;
+  return OPS_OK;
+}
+
+static enum ops_status check_graph(struct ops_graph *g, struct ops_diag *d) {
+  enum ops_status status;
   /* Checks below report against the model's path; loaders already set it for their own. */
   const char *saved = d != NULL ? d->path : NULL;
   if (d != NULL && d->path == NULL) d->path = g->path;
   status = ops_graph_validate(g, d);
   if (status == OPS_OK) status = ops_shape_infer(g, d);
   if (d != NULL) d->path = saved;
-  if (status != OPS_OK) goto fail;
-  *out = g;
-  return OPS_OK;
-fail:
-  ops_graph_free(g);
   return status;
 }

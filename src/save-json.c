@@ -38,6 +38,7 @@ struct saver {
   FILE *bin;
   const char *bin_path;
   size_t bin_size; /* bytes written to the weights file so far */
+  size_t *offsets; /* per graph tensor, where its data went (SIZE_MAX: none); or NULL */
 };
 
 static void fail_oom(struct saver *S) {
@@ -209,6 +210,7 @@ static struct json_object *tensor_json(struct saver *S, const struct ops_tensor 
   if (has_data) {
     size_t offset;
     write_blob(S, t->data, t->nbytes, &offset);
+    if (!is_attr && S->offsets != NULL) S->offsets[t - S->g->tensors] = offset;
     struct json_object *data = checked(S, json_object_new_object());
     put(S, data, "offset", new_int(S, (int64_t)offset));
     put(S, data, "length", new_int(S, (int64_t)t->nbytes));
@@ -467,5 +469,19 @@ fail:
   if (json_created) unlink(json_path);
   if (bin_created) unlink(bin_path);
   free(bin_path);
+  return S.status;
+}
+
+enum ops_status ops_save_json_streams(const struct ops_graph *g, FILE *json, FILE *bin,
+                                      const char *bin_path, const char *weights_name,
+                                      size_t *bin_size, size_t *offsets, struct ops_diag *d) {
+  struct saver S = {
+      .g = g, .d = d, .status = OPS_OK, .bin = bin, .bin_path = bin_path, .bin_size = *bin_size};
+  S.offsets = offsets;
+  for (size_t i = 0; offsets != NULL && i < g->n_tensors; i++)
+    offsets[i] = SIZE_MAX;
+  S.status = check_names(&S);
+  if (S.status == OPS_OK) write_json(&S, json, weights_name);
+  *bin_size = S.bin_size;
   return S.status;
 }

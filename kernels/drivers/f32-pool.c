@@ -106,7 +106,8 @@ static void pool_task(const struct ops_task *task, void *ctx) {
   const float *x = j->call->in[0];
   float *y = j->call->out[0];
   const struct ops_simd_pool_params *p = j->call->params;
-  const struct ops_kconfig_pool *cfg = ops_kconfig_f32_pool();
+  const struct ops_kconfig_pool *cfg =
+      p->cfg; /* the variant bound, which an ahead-of-time library keeps */
   for (size_t c = c0; c < c1; c++) {
     const float *xc = x + c * j->x_plane;
     switch (j->kind) {
