@@ -248,7 +248,8 @@ static enum ops_status check_window_out(const struct bind_ctx *c, const struct o
 
 static_assert((int)OPS_KACT_COUNT == (int)OPS_FUSED_ACT_COUNT &&
                   (int)OPS_KACT_CLIP == (int)OPS_FUSED_ACT_CLIP &&
-                  (int)OPS_KACT_HARDSWISH == (int)OPS_FUSED_ACT_HARDSWISH,
+                  (int)OPS_KACT_HARDSWISH == (int)OPS_FUSED_ACT_HARDSWISH &&
+                  (int)OPS_KACT_GELU == (int)OPS_FUSED_ACT_GELU,
               "kernels/act.h numbers activations as src/graph.h does");
 
 /* The node's fused activation (compiler/pass-fuse.c) as the kernels read it. */

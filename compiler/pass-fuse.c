@@ -3,13 +3,13 @@
  * ops streaming it through memory:
  *
  *   MatMul(A[M, K], constant B[K, N]) -> Add(constant bias [N] or [1, N])   becomes Gemm(A, B,
- * bias) Conv or Gemm -> Relu | Clip(constant bounds) | Sigmoid | HardSwish      becomes one node
+ * bias) Conv or Gemm -> Relu | Clip(constant bounds) | Sigmoid | HardSwish | Gelu  becomes one node
  *   Conv or Gemm -> Sigmoid -> Mul(with the Conv's output)  (SiLU)          becomes one node
  *
  * The fused node writes the last op's output tensor, so graph output names are kept, and records
  * what it absorbed ("Conv+Relu"); its kernel applies the activation as each element is final
  * (kernels/act.h). Only f32, and only when the intermediate tensors are read by the fused ops
- * alone and are not graph outputs. GELU patterns are not fused.
+ * alone and are not graph outputs. GELU patterns arrive here as Gelu ops (compiler/pass-gelu.c).
  */
 #include <float.h>
 #include <math.h>
@@ -136,6 +136,15 @@ static enum ops_status fuse_act(struct ops_graph *g, bool *drop, size_t i, size_
       case OPS_OP_HARD_SWISH:
         f.act = OPS_FUSED_ACT_HARDSWISH;
         break;
+      case OPS_OP_GELU: {
+        const char *approx;
+        if (ops_node_attr_string(r, "approximate", "none", &approx, NULL) != OPS_OK ||
+            strcmp(approx, "none") != 0) {
+          return OPS_OK;
+        }
+        f.act = OPS_FUSED_ACT_GELU;
+        break;
+      }
       case OPS_OP_CLIP:
         if (!clip_bounds(g, r, &f.params[0], &f.params[1])) return OPS_OK;
         f.act = OPS_FUSED_ACT_CLIP;

@@ -21,7 +21,8 @@ struct pass_row {
 
 /* Run order matters: folding first exposes constant Clip bounds and makes dead shape
  * arithmetic visible to dce; bn must see Conv -> BatchNormalization before fuse turns the Conv's
- * output into a Relu's; dce last sweeps what the others left unread. */
+ * output into a Relu's; gelu before fuse, so a Gelu it makes can fuse; dce last sweeps what the
+ * others left unread. */
 static const struct pass_row passes[] = {
     {{"fold", 1, "constant folding: nodes with constant inputs become initializers"},
      ops_pass_fold},
@@ -29,7 +30,9 @@ static const struct pass_row passes[] = {
      ops_pass_identity},
     {{"cse", 2, "common subexpressions: identical nodes on the same inputs merged"}, ops_pass_cse},
     {{"bn", 2, "BatchNormalization folded into the Conv before it"}, ops_pass_bn},
-    {{"fuse", 3, "MatMul+Add as Gemm; Relu, Clip, Sigmoid, SiLU, HardSwish into Conv/Gemm"},
+    {{"gelu", 3, "GELU as exporters decompose it (Div, Erf, Add, Mul, Mul) as one Gelu op"},
+     ops_pass_gelu},
+    {{"fuse", 3, "MatMul+Add as Gemm; Relu, Clip, Sigmoid, SiLU, HardSwish, Gelu into Conv/Gemm"},
      ops_pass_fuse},
     {{"dce", 1, "dead nodes (outputs nobody reads) removed"}, ops_pass_dce},
 };

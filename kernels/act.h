@@ -19,6 +19,7 @@ enum ops_kact_kind {
   OPS_KACT_SIGMOID,
   OPS_KACT_SILU,
   OPS_KACT_HARDSWISH,
+  OPS_KACT_GELU, /* exact Gelu, as the scalar Gelu kernel computes it */
   OPS_KACT_COUNT
 };
 
@@ -45,6 +46,10 @@ static inline float ops_kact_apply(const struct ops_kact *a, float x) {
       float t = (1.0f / 6.0f) * x + 0.5f;
       t = t < 0.0f ? 0.0f : (t > 1.0f ? 1.0f : t);
       return x * t;
+    }
+    case OPS_KACT_GELU: {
+      double v = x;
+      return (float)(0.5 * v * (1.0 + erf(v / sqrt(2.0))));
     }
     default:
       return x;

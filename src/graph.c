@@ -58,6 +58,7 @@ static const char *const fused_act_names[] = {
     [OPS_FUSED_ACT_NONE] = "none", [OPS_FUSED_ACT_RELU] = "relu",
     [OPS_FUSED_ACT_CLIP] = "clip", [OPS_FUSED_ACT_SIGMOID] = "sigmoid",
     [OPS_FUSED_ACT_SILU] = "silu", [OPS_FUSED_ACT_HARDSWISH] = "hardswish",
+    [OPS_FUSED_ACT_GELU] = "gelu",
 };
 static_assert(sizeof fused_act_names / sizeof fused_act_names[0] == OPS_FUSED_ACT_COUNT,
               "one name per fused activation");

@@ -66,6 +66,7 @@ enum ops_fused_act {
   OPS_FUSED_ACT_SIGMOID,   /* 1 / (1 + exp(-x)) */
   OPS_FUSED_ACT_SILU,      /* x * sigmoid(x) (Sigmoid then Mul by the same x) */
   OPS_FUSED_ACT_HARDSWISH, /* x * max(0, min(1, x / 6 + 1 / 2)) */
+  OPS_FUSED_ACT_GELU,      /* x * (1 + erf(x / sqrt(2))) / 2 (Gelu, approximate "none") */
   OPS_FUSED_ACT_COUNT
 };
 

@@ -268,7 +268,99 @@ static void g_fold_transpose(struct ops_graph *g) {
   output(g, y);
 }
 
+/* A scalar f32 constant. */
+static int scalar(struct ops_graph *g, const char *name, float v) {
+  return tensor(g, name, OPS_DTYPE_F32, 0, NULL, &v, sizeof v);
+}
+
+/* Exact GELU of `x` in one of the exporters' three forms; returns the output. */
+static int gelu_pattern(struct ops_graph *g, int x, int form, const char *y_name) {
+  int t1 = act(g, "t1"), t2 = act(g, "t2"), t3 = act(g, "t3"), t4 = act(g, "t4");
+  int y = act(g, y_name);
+  if (form == 0) {
+    node(g, "div", "Div", IO(x, scalar(g, "sqrt2", 1.41421356f)), IO(t1));
+  } else {
+    node(g, "scale", "Mul", IO(scalar(g, "rsqrt2", 0.70710678f), x), IO(t1));
+  }
+  node(g, "erf", "Erf", IO(t1), IO(t2));
+  node(g, "add1", "Add", IO(scalar(g, "one", 1.0f), t2), IO(t3));
+  if (form == 0) { /* Mul(Mul(x, t3), 0.5) */
+    node(g, "mulx", "Mul", IO(x, t3), IO(t4));
+    node(g, "half", "Mul", IO(t4, scalar(g, "h", 0.5f)), IO(y));
+  } else if (form == 1) { /* Mul(Mul(x, 0.5), t3) */
+    node(g, "half", "Mul", IO(x, scalar(g, "h", 0.5f)), IO(t4));
+    node(g, "mulx", "Mul", IO(t3, t4), IO(y));
+  } else { /* Mul(x, Mul(t3, 0.5)) */
+    node(g, "half", "Mul", IO(t3, scalar(g, "h", 0.5f)), IO(t4));
+    node(g, "mulx", "Mul", IO(x, t4), IO(y));
+  }
+  return y;
+}
+
+static void gelu_form(struct ops_graph *g, int form) {
+  int x = input(g, "X", DIMS(3, 7));
+  output(g, gelu_pattern(g, x, form, "Y"));
+}
+
+static void g_gelu0(struct ops_graph *g) {
+  gelu_form(g, 0);
+}
+static void g_gelu1(struct ops_graph *g) {
+  gelu_form(g, 1);
+}
+static void g_gelu2(struct ops_graph *g) {
+  gelu_form(g, 2);
+}
+
+/* MatMul + Add + GELU: Gemm with the Gelu fused. */
+static void g_matmul_gelu(struct ops_graph *g) {
+  int a = input(g, "A", DIMS(4, 3));
+  int b = weight(g, "Bw", DIMS(3, 5), 1);
+  int bias = weight(g, "bias", DIMS(5), 2);
+  int m = act(g, "m"), s = act(g, "s");
+  node(g, "mm", "MatMul", IO(a, b), IO(m));
+  node(g, "add", "Add", IO(m, bias), IO(s));
+  output(g, gelu_pattern(g, s, 0, "Y"));
+}
+
+/* A GELU whose intermediate is also a graph output stays as it is. */
+static void g_gelu_shared(struct ops_graph *g) {
+  int x = input(g, "X", DIMS(3, 7));
+  int y = gelu_pattern(g, x, 0, "Y");
+  output(g, y);
+  output(g, g->nodes[1].outputs[0]); /* the Erf's */
+}
+
 /* ---- tests ---- */
+
+static void test_gelu_patterns(void **state) {
+  (void)state;
+  build_fn forms[] = {g_gelu0, g_gelu1, g_gelu2};
+  for (size_t f = 0; f < 3; f++) {
+    struct ops_graph *g = check_same(forms[f], 3, false);
+    const struct ops_node *n = only_node(g, "Gelu");
+    assert_int_equal(n->n_inputs, 1);
+    assert_string_equal(g->tensors[n->inputs[0]].name, "X");
+    ops_graph_free(g);
+  }
+  /* O2 leaves the pattern alone. */
+  struct ops_graph *g = check_same(g_gelu0, 2, true);
+  assert_int_equal(g->n_nodes, 5);
+  ops_graph_free(g);
+  g = check_same(g_gelu_shared, 3, true);
+  assert_int_equal(g->n_nodes, 5);
+  ops_graph_free(g);
+}
+
+static void test_fuse_gelu_into_gemm(void **state) {
+  (void)state;
+  struct ops_graph *g = check_same(g_matmul_gelu, 3, false);
+  const struct ops_node *n = only_node(g, "Gemm");
+  assert_int_equal(n->fused.act, OPS_FUSED_ACT_GELU);
+  assert_string_equal(n->fused.absorbed, "MatMul+Add+Gelu");
+  assert_string_equal(ops_fused_act_name(n->fused.act), "gelu");
+  ops_graph_free(g);
+}
 
 static void test_fuse_relu(void **state) {
   (void)state;
@@ -464,6 +556,8 @@ int main(void) {
       cmocka_unit_test(test_fuse_clip_after_fold),
       cmocka_unit_test(test_fuse_silu),
       cmocka_unit_test(test_fuse_hardswish),
+      cmocka_unit_test(test_gelu_patterns),
+      cmocka_unit_test(test_fuse_gelu_into_gemm),
       cmocka_unit_test(test_bn_fold),
       cmocka_unit_test(test_matmul_add_as_gemm),
       cmocka_unit_test(test_noops_removed),
