@@ -20,6 +20,7 @@ enum ops_status ops_pass_identity(struct ops_graph *g, size_t *rewrites, struct 
 enum ops_status ops_pass_dce(struct ops_graph *g, size_t *rewrites, struct ops_diag *d);
 enum ops_status ops_pass_cse(struct ops_graph *g, size_t *rewrites, struct ops_diag *d);
 enum ops_status ops_pass_bn(struct ops_graph *g, size_t *rewrites, struct ops_diag *d);
+enum ops_status ops_pass_layernorm(struct ops_graph *g, size_t *rewrites, struct ops_diag *d);
 enum ops_status ops_pass_gelu(struct ops_graph *g, size_t *rewrites, struct ops_diag *d);
 enum ops_status ops_pass_fuse(struct ops_graph *g, size_t *rewrites, struct ops_diag *d);
 

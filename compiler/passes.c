@@ -30,6 +30,8 @@ static const struct pass_row passes[] = {
      ops_pass_identity},
     {{"cse", 2, "common subexpressions: identical nodes on the same inputs merged"}, ops_pass_cse},
     {{"bn", 2, "BatchNormalization folded into the Conv before it"}, ops_pass_bn},
+    {{"layernorm", 3, "LayerNorm as nine ops (ReduceMean, Sub, Pow, ...) as LayerNormalization"},
+     ops_pass_layernorm},
     {{"gelu", 3, "GELU as exporters decompose it (Div, Erf, Add, Mul, Mul) as one Gelu op"},
      ops_pass_gelu},
     {{"fuse", 3, "MatMul+Add as Gemm; Relu, Clip, Sigmoid, SiLU, HardSwish, Gelu into Conv/Gemm"},

@@ -78,7 +78,7 @@ void ops_cli_print_help(void) {
       "                         removal, dead code; O2 + common subexpressions, BatchNorm\n"
       "                         folded into Conv; O3 + MatMul+Add as Gemm and activations\n"
       "                         (Relu, Clip, Sigmoid, SiLU, HardSwish, GELU patterns) fused\n"
-      "                         into Conv/Gemm\n"
+      "                         into Conv/Gemm, LayerNorm patterns as LayerNormalization\n"
       "      --dump-ir DIR      write the graph as JSON IR before and after each pass that\n"
       "                         changed it (DIR/NN-PASS.json) and the plan as DIR/plan.dot\n"
       "      --compile UNIT     compile the model ahead of time for UNIT: write DIR/P_UNIT.c,\n"

@@ -331,7 +331,51 @@ static void g_gelu_shared(struct ops_graph *g) {
   output(g, g->nodes[1].outputs[0]); /* the Erf's */
 }
 
+/* LayerNorm over the last axis as opset-13 exporters write it; `expose` also makes the
+ * centered tensor a graph output, which must keep the pattern as it is. */
+static void layernorm_graph(struct ops_graph *g, bool expose) {
+  int x = input(g, "X", DIMS(2, 3, 8));
+  int mean = act(g, "mean"), dd = act(g, "d"), p = act(g, "p"), var = act(g, "var");
+  int ve = act(g, "ve"), sd = act(g, "sd"), nrm = act(g, "nrm"), sc = act(g, "sc"), y = act(g, "Y");
+  attr_ints(node(g, "mean", "ReduceMean", IO(x), IO(mean)), "axes", INTS(-1));
+  node(g, "sub", "Sub", IO(x, mean), IO(dd));
+  node(g, "pow", "Pow", IO(dd, scalar(g, "two", 2.0f)), IO(p));
+  attr_ints(node(g, "var", "ReduceMean", IO(p), IO(var)), "axes", INTS(2));
+  node(g, "eps", "Add", IO(var, scalar(g, "epsilon", 1e-5f)), IO(ve));
+  node(g, "sqrt", "Sqrt", IO(ve), IO(sd));
+  node(g, "div", "Div", IO(dd, sd), IO(nrm));
+  node(g, "scale", "Mul", IO(weight(g, "gamma", DIMS(8), 3), nrm), IO(sc));
+  node(g, "shift", "Add", IO(sc, weight(g, "beta", DIMS(8), 4)), IO(y));
+  output(g, y);
+  if (expose) output(g, dd);
+}
+
+static void g_layernorm(struct ops_graph *g) {
+  layernorm_graph(g, false);
+}
+
+static void g_layernorm_exposed(struct ops_graph *g) {
+  layernorm_graph(g, true);
+}
+
 /* ---- tests ---- */
+
+static void test_layernorm_pattern(void **state) {
+  (void)state;
+  struct ops_graph *g = check_same(g_layernorm, 3, false);
+  const struct ops_node *n = only_node(g, "LayerNormalization");
+  assert_int_equal(n->n_inputs, 3);
+  assert_string_equal(g->tensors[n->inputs[0]].name, "X");
+  assert_string_equal(g->tensors[n->inputs[1]].name, "gamma");
+  assert_string_equal(g->tensors[n->inputs[2]].name, "beta");
+  float eps = 0.0f;
+  assert_int_equal(ops_node_attr_float(n, "epsilon", 0.0f, &eps, NULL), OPS_OK);
+  OPS_ASSERT_NEAR(eps, 1e-5, 1e-12);
+  ops_graph_free(g);
+  g = check_same(g_layernorm_exposed, 3, true);
+  assert_int_equal(g->n_nodes, 9);
+  ops_graph_free(g);
+}
 
 static void test_gelu_patterns(void **state) {
   (void)state;
@@ -557,6 +601,7 @@ int main(void) {
       cmocka_unit_test(test_fuse_silu),
       cmocka_unit_test(test_fuse_hardswish),
       cmocka_unit_test(test_gelu_patterns),
+      cmocka_unit_test(test_layernorm_pattern),
       cmocka_unit_test(test_fuse_gelu_into_gemm),
       cmocka_unit_test(test_bn_fold),
       cmocka_unit_test(test_matmul_add_as_gemm),
