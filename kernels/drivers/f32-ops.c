@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "kernels/drivers/f32-gemm.h"
+#include "kernels/drivers/post-act.h"
 #include "kernels/params-simd.h"
 #include "kernels/simd-ops.h"
 #include "kernels/threads/pool.h"
@@ -93,7 +94,7 @@ enum ops_kresult ops_f32_gemm_kernel__simd(const struct ops_kcall *call) {
     struct gemm_job job = {p->cfg, p->M, p->N, p->K, p->K, p->N, a, pb, y, &gp};
     run_gemm(call->pool, &job);
     if (!p->post) {
-      ops_kact_apply_n(&p->post_act, y, p->M * p->N);
+      ops_f32_post_act(&p->post_act, y, p->M * p->N);
       continue;
     }
     /* Y = alpha * AB + beta * C, C broadcast from [c_rows, c_cols], then the clamp. */
