@@ -8,7 +8,11 @@
  * dispatched variant on the thread pool, and prints one table to paste into an issue: median
  * and fastest time, median GFLOP/s (2*M*N*K FLOPs per call), the interquartile spread of the
  * repetitions, and the ratio of GFLOP/s to the scalar kernel's. B is packed before timing, as the
- * compiler packs weights ahead of a run.
+ * compiler packs weights ahead of a run. Where ops_f32_gemm_prefer_transposed picks the
+ * transposed product for a variant (as the Conv binder does), the variant has a second row,
+ * marked "C^T": C^T = B^T A^T with A packed ahead (the Conv's weights, packed at bind time) and
+ * B packed into row panels ahead (as the Conv driver packs its columns before the GEMM), the
+ * transpose back into C included; the FLOPs are the same.
  *
  *   bench-f32-gemm [-j THREADS] [-r MIN_REPS] [-s MxNxK]...
  *
@@ -62,6 +66,10 @@ struct run_ctx {
   size_t m, n, k;
   const float *a, *w;
   float *c;
+  /* The transposed orientation: A^T packed in nr panels, B in row panels, C^T scratch; NULL
+   * for the plain one. */
+  const float *packed_a, *packed_rows;
+  float *ct;
 };
 
 /* What one measurement calls. */
@@ -76,6 +84,11 @@ struct bench {
 
 static void pool_task(const struct ops_task *task, void *arg) {
   const struct run_ctx *r = arg;
+  if (r->ct != NULL) {
+    ops_f32_gemm_run_transposed(r->cfg, r->m, r->n, r->k, r->packed_a, r->packed_rows, r->c, r->n,
+                                NULL, NULL, r->ct, task);
+    return;
+  }
   ops_f32_gemm_run(r->cfg, r->m, r->n, r->k, r->a, r->k, r->w, r->c, r->n, NULL, task);
 }
 
@@ -174,7 +187,8 @@ static int bench_shape(const struct shape *sh, int nth, int min_reps, struct ops
     if (!ops_f32_gemm_packed_b_size(cfg->nr, n, K, &bytes)) return 1;
     float *w = alloc_floats(bytes / sizeof(float));
     ops_f32_gemm_pack_b(cfg->nr, n, K, b, n, 1, w);
-    struct bench bd = {.how = HOW_DRIVER, .ctx = {cfg, m, n, K, a, w, c}, .pool = pool};
+    struct bench bd = {
+        .how = HOW_DRIVER, .ctx = {cfg, m, n, K, a, w, c, NULL, NULL, NULL}, .pool = pool};
     s = ops_bench_measure(call_once, &bd, min_reps);
     row(cfg->name, 1, &s, flops, scalar_gflops, peak_for(cfg->isa_flags));
     if (cfg == best && pool != NULL) {
@@ -183,6 +197,32 @@ static int bench_shape(const struct shape *sh, int nth, int min_reps, struct ops
       row(cfg->name, nth, &s, flops, scalar_gflops, peak_for(cfg->isa_flags));
     }
     free(w);
+    if (ops_f32_gemm_prefer_transposed(cfg, m, n, K)) {
+      size_t a_bytes, rows_bytes, ct_bytes;
+      if (!ops_f32_gemm_packed_b_size(cfg->nr, m, K, &a_bytes) ||
+          !ops_f32_gemm_packed_b_size(ops_f32_gemm_row_panel_width(cfg), n, K, &rows_bytes) ||
+          !ops_f32_gemm_transposed_scratch_size(m, n, &ct_bytes))
+        return 1;
+      float *pa = alloc_floats(a_bytes / sizeof(float)),
+            *pr = alloc_floats(rows_bytes / sizeof(float));
+      float *ct = alloc_floats(ct_bytes / sizeof(float));
+      ops_f32_gemm_pack_b(cfg->nr, m, K, a, 1, K, pa);
+      ops_f32_gemm_pack_b(ops_f32_gemm_row_panel_width(cfg), n, K, b, n, 1, pr);
+      char name[96];
+      snprintf(name, sizeof name, "%s C^T", cfg->name);
+      bd = (struct bench){
+          .how = HOW_DRIVER, .ctx = {cfg, m, n, K, a, NULL, c, pa, pr, ct}, .pool = pool};
+      s = ops_bench_measure(call_once, &bd, min_reps);
+      row(name, 1, &s, flops, scalar_gflops, peak_for(cfg->isa_flags));
+      if (cfg == best && pool != NULL) {
+        bd.how = HOW_POOL;
+        s = ops_bench_measure(call_once, &bd, min_reps);
+        row(name, nth, &s, flops, scalar_gflops, peak_for(cfg->isa_flags));
+      }
+      free(pa);
+      free(pr);
+      free(ct);
+    }
   }
   free(a);
   free(b);

@@ -211,9 +211,29 @@ static enum ops_status bind_conv(const struct bind_ctx *c, const struct ops_conv
   }
   bool depthwise =
       v->spatial == 2 && w->shape.dims[1] == 1 && mg == 1 && v->group == x->shape.dims[1];
+  /* Small output planes against many channels (a late CNN layer's 7x7 against 512) waste
+   * vector lanes along the pixels; with constant weights, pack W once as the packed operand
+   * and let the driver compute Y^T = cols^T W^T with the vectors along the channels. */
+  bool transposed =
+      !depthwise && w->data != NULL && ops_f32_gemm_prefer_transposed(cfg, mg, pix, kg);
+  size_t packed_one = 0, packed_all = 0;
+  if (transposed && (!ops_f32_gemm_packed_b_size(cfg->nr, mg, kg, &packed_one) ||
+                     !ops_mul_size(align_up(packed_one), (size_t)v->group, &packed_all))) {
+    return node_fail(c, OPS_ERR_NO_MEMORY,
+                     "weights of %" PRId64 " x [%zu, %zu] are too large to pack", v->group, mg, kg);
+  }
   enum ops_status st;
-  struct ops_simd_conv_params *p = alloc_block(c, sizeof *p, 0, &st);
+  struct ops_simd_conv_params *p = alloc_block(c, sizeof *p, packed_all, &st);
   if (p == NULL) return st;
+  if (transposed) {
+    p->packed_w_offset = align_up(sizeof *p);
+    p->packed_w_bytes = align_up(packed_one);
+    for (int64_t g = 0; g < v->group; g++) {
+      unsigned char *dst = (unsigned char *)p + p->packed_w_offset + (size_t)g * p->packed_w_bytes;
+      ops_f32_gemm_pack_b(cfg->nr, mg, kg, (const float *)w->data + (size_t)g * mg * kg, 1, kg,
+                          (float *)dst);
+    }
+  }
   p->cfg = cfg;
   p->conv = *v;
   p->Mg = mg;
@@ -236,6 +256,7 @@ static enum ops_status bind_conv(const struct bind_ctx *c, const struct ops_conv
   }
   split_act(&v->act, &p->clamp, &p->post_act);
   out->params = p;
+  out->packed_bytes = packed_all;
   out->scratch_bytes = ops_simd_conv_scratch(p);
   return OPS_OK;
 }

@@ -30,9 +30,13 @@ struct ops_f32_minmax_params {
 
 /* Microkernel flags. */
 enum ops_f32_gemm_flags {
-  OPS_F32_GEMM_LOAD_C = 1u << 0, /* start from C's values (K blocks after the first), ignoring
-                                    the bias */
-  OPS_F32_GEMM_CLAMP = 1u << 1,  /* clamp the result to [min, max] (the last K block) */
+  OPS_F32_GEMM_LOAD_C = 1u << 0,   /* start from C's values (K blocks after the first), ignoring
+                                      the bias */
+  OPS_F32_GEMM_CLAMP = 1u << 1,    /* clamp the result to [min, max] (the last K block) */
+  OPS_F32_GEMM_PACKED_A = 1u << 2, /* A is read from a packed panel, element (i, k) at
+                                      a[k * a_stride + i] (a_stride >= mr): the layout
+                                      ops_f32_gemm_pack_b writes for panels a_stride wide, which
+                                      the driver's transposed product reads its rows from */
 };
 
 /*
@@ -43,7 +47,8 @@ enum ops_f32_gemm_flags {
  *   mr        rows, 1..MR
  *   nc        columns, 1..NR
  *   kc        K steps, >= 1
- *   a         A's first row; row i at a + i * a_stride (elements); any alignment
+ *   a         A's first row; row i at a + i * a_stride (elements); any alignment. With
+ *             OPS_F32_GEMM_PACKED_A, column k at a + k * a_stride instead, rows contiguous.
  *   w         the packed B block: kc rows of NR floats; columns nc..NR-1 are read but unused
  *   bias      nc floats for this tile's columns, or NULL
  *   c         C's first row; row i at c + i * c_stride (elements); any alignment. Only the

@@ -53,6 +53,15 @@ struct ops_simd_conv_params {
   /* Threads of the pool the kernel runs on (1 on the simd unit): depthwise gives each its own
    * padded plane. */
   int threads;
+  /* Constant weights of a GEMM-path conv whose output plane is small next to its channels
+   * (ops_f32_gemm_prefer_transposed): each group's W packed at bind time as the packed operand
+   * of Y^T = cols^T W^T, in this params block at packed_w_offset bytes from its start, groups
+   * packed_w_bytes apart (64-byte multiples); the columns are then packed in panels
+   * ops_f32_gemm_row_panel_width(cfg) wide. An offset rather than a pointer, so the block stays
+   * valid wherever it is copied (ahead-of-time emission relocates only the pointers it lists). 0:
+   * not packed, Y = W cols with the columns in panels cfg->nr wide. */
+  size_t packed_w_offset;
+  size_t packed_w_bytes;
 };
 
 /* Scratch either kernel needs: packed B (and, for Conv, the columns; for Gemm with transA the

@@ -7,19 +7,26 @@
  * first only for 1-D and 3-D), then the GEMM runs over its tile grid, then bias, clamp and a
  * fused activation run over the output rows. On the threads unit the three phases are split
  * over the pool in one run with a barrier between them, so no phase is left serial.
+ * When the binder packed the weights (p->packed_w_offset), the GEMM is Y^T = cols^T W^T with the
+ * vectors along the output channels instead of the pixels: the columns are packed in the
+ * transposed driver's row panels and Y^T, in scratch, is transposed into Y by the GEMM.
  *
  * Depthwise path: each channel plane is copied into a zero-padded plane and run through the
  * direct microkernel; on the threads unit channels are claimed in chunks, each thread with its
  * own padded plane when the binder sized the scratch for that many.
  */
 #include <math.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "kernels/drivers/f32-conv-pack.h"
 #include "kernels/drivers/f32-gemm.h"
+#include "kernels/drivers/post-act.h"
 #include "kernels/params-simd.h"
 #include "kernels/simd-ops.h"
 #include "kernels/threads/pool.h"
+#include "src/size.h"
 
 #define ALIGN 64
 
@@ -27,10 +34,31 @@ static size_t align_up(size_t n) {
   return (n + ALIGN - 1) / ALIGN * ALIGN;
 }
 
-static size_t packed_bytes(const struct ops_kconfig_gemm *cfg, size_t N, size_t K) {
+/* Width of the columns' panels: the GEMM's nr for Y = W cols, its row-panel width when the
+ * weights were packed for Y^T = cols^T W^T (the columns are then the row operand). */
+static size_t panel_width(const struct ops_simd_conv_params *p) {
+  return p->packed_w_offset != 0 ? ops_f32_gemm_row_panel_width(p->cfg) : p->cfg->nr;
+}
+
+/* Scratch parts, in this order: the packed columns, Y^T (transposed orientation only), then the
+ * im2col matrix (1-D and 3-D only), each a multiple of 64 bytes. A size that does not fit
+ * size_t comes out as SIZE_MAX, so the scratch cannot be allocated and the compile fails
+ * instead of the run writing past it. */
+static size_t aligned_or_max(bool ok, size_t bytes) {
+  return ok && bytes <= SIZE_MAX - ALIGN ? align_up(bytes) : SIZE_MAX;
+}
+
+static size_t packed_bytes(const struct ops_simd_conv_params *p) {
   size_t bytes = 0;
-  ops_f32_gemm_packed_b_size(cfg->nr, N, K, &bytes);
-  return align_up(bytes);
+  bool ok = ops_f32_gemm_packed_b_size(panel_width(p), p->P, p->Kg, &bytes);
+  return aligned_or_max(ok, bytes);
+}
+
+static size_t yt_bytes(const struct ops_simd_conv_params *p) {
+  size_t bytes = 0;
+  if (p->packed_w_offset == 0) return 0;
+  bool ok = ops_f32_gemm_transposed_scratch_size(p->Mg, p->P, &bytes);
+  return aligned_or_max(ok, bytes);
 }
 
 static size_t plane_bytes(const struct ops_simd_conv_params *p) {
@@ -39,8 +67,13 @@ static size_t plane_bytes(const struct ops_simd_conv_params *p) {
 
 size_t ops_simd_conv_scratch(const struct ops_simd_conv_params *p) {
   if (p->dw != NULL) return plane_bytes(p) * (size_t)(p->threads > 1 ? p->threads : 1);
-  size_t bytes = packed_bytes(p->cfg, p->P, p->Kg);
-  if (!p->direct && p->conv.spatial != 2) bytes += align_up(p->Kg * p->P * sizeof(float));
+  size_t bytes, cols = 0, floats = 0;
+  if (!p->direct && p->conv.spatial != 2) {
+    bool ok = ops_mul_size(p->Kg, p->P, &floats) && ops_mul_size(floats, sizeof(float), &floats);
+    cols = aligned_or_max(ok, floats);
+  }
+  if (!ops_add_size(packed_bytes(p), yt_bytes(p), &bytes) || !ops_add_size(bytes, cols, &bytes))
+    return SIZE_MAX;
   return bytes;
 }
 
@@ -92,8 +125,10 @@ struct gemm_conv {
   const struct ops_conv2d_geom *geom; /* 2-D: pack from x; NULL: pack the [Kg, P] matrix src */
   const float *src;                   /* x of the group (2-D, direct) or its im2col columns */
   const float *w;                     /* [Mg, Kg] */
+  const float *packed_w;              /* this group's packed W (transposed orientation), or NULL */
   const float *bias;                  /* Mg, or NULL */
-  float *packed, *y;                  /* packed B; Y [Mg, P] */
+  float *packed, *y;                  /* packed columns; Y [Mg, P] */
+  float *yt;                          /* Y^T [P, Mg] scratch (transposed orientation) */
 };
 
 static void gemm_conv_task(const struct ops_task *task, void *ctx) {
@@ -101,7 +136,7 @@ static void gemm_conv_task(const struct ops_task *task, void *ctx) {
   const struct ops_simd_conv_params *p = j->p;
   const size_t ith = task != NULL ? (size_t)task->ith : 0;
   const size_t nth = task != NULL ? (size_t)task->nth : 1;
-  const size_t nr = p->cfg->nr, panels = p->P / nr + (p->P % nr != 0);
+  const size_t nr = panel_width(p), panels = p->P / nr + (p->P % nr != 0);
   const size_t q0 = panels * ith / nth, q1 = panels * (ith + 1) / nth;
   if (j->geom != NULL) {
     ops_f32_conv2d_pack_b(j->geom, nr, j->src, j->packed, q0, q1);
@@ -112,6 +147,18 @@ static void gemm_conv_task(const struct ops_task *task, void *ctx) {
   }
   if (task != NULL) ops_pool_barrier(task);
   static const struct ops_f32_gemm_params none = {NULL, {-INFINITY, INFINITY}};
+  if (j->packed_w != NULL) {
+    /* The bias per channel is the microkernel's bias of Y^T and the clamp its epilogue, so only
+     * an activation the clamp cannot express is left for the pass below. */
+    const struct ops_f32_gemm_params fused = {NULL, p->clamp};
+    ops_f32_gemm_run_transposed(p->cfg, p->Mg, p->P, p->Kg, j->packed_w, j->packed, j->y, p->P,
+                                &fused, j->bias, j->yt, task);
+    if (p->post_act.kind == OPS_KACT_NONE) return;
+    if (task != NULL) ops_pool_barrier(task);
+    for (size_t m = p->Mg * ith / nth; m < p->Mg * (ith + 1) / nth; m++)
+      ops_f32_post_act(&p->post_act, j->y + m * p->P, p->P);
+    return;
+  }
   ops_f32_gemm_run(p->cfg, p->Mg, p->P, p->Kg, j->w, p->Kg, j->packed, j->y, p->P, &none, task);
   /* Nothing to add, clamp or activate: the GEMM's output is the result, so no second sweep
    * over Y (and no barrier before one). */
@@ -129,7 +176,7 @@ static void gemm_conv_task(const struct ops_task *task, void *ctx) {
       v = v < lo ? lo : v;
       row[o] = v > hi ? hi : v;
     }
-    ops_kact_apply_n(&p->post_act, row, p->P);
+    ops_f32_post_act(&p->post_act, row, p->P);
   }
 }
 
@@ -155,7 +202,7 @@ static void dw_plane(const struct dw_conv *j, float *plane, size_t nc) {
   p->dw->ukernel(plane, p->padded_w, j->w + c * p->geom.kh * p->geom.kw,
                  j->bias != NULL ? j->bias[c] : 0.0f, yc, j->oh, j->ow, &p->geom, &p->clamp);
   /* The output plane was just written and is still in cache. */
-  ops_kact_apply_n(&p->post_act, yc, j->oh * j->ow);
+  ops_f32_post_act(&p->post_act, yc, j->oh * j->ow);
 }
 
 static void dw_task(const struct ops_task *task, void *ctx) {
@@ -224,7 +271,8 @@ enum ops_kresult ops_f32_conv_kernel__simd(const struct ops_kcall *call) {
   }
 
   float *packed = call->scratch;
-  float *cols = (float *)((unsigned char *)call->scratch + packed_bytes(p->cfg, p->P, p->Kg));
+  float *yt = (float *)((unsigned char *)call->scratch + packed_bytes(p));
+  float *cols = (float *)((unsigned char *)yt + yt_bytes(p));
   struct ops_conv2d_geom geom;
   bool two_d = !p->direct && p->conv.spatial == 2;
   if (two_d) {
@@ -249,9 +297,14 @@ enum ops_kresult ops_f32_conv_kernel__simd(const struct ops_kcall *call) {
                             two_d ? &geom : NULL,
                             xg,
                             w + (size_t)g * p->Mg * p->Kg,
+                            p->packed_w_offset != 0
+                                ? (const float *)((const unsigned char *)p + p->packed_w_offset +
+                                                  (size_t)g * p->packed_w_bytes)
+                                : NULL,
                             bias != NULL ? bias + (size_t)g * p->Mg : NULL,
                             packed,
-                            y + (size_t)(n * m_out + g * (int64_t)p->Mg) * p->P};
+                            y + (size_t)(n * m_out + g * (int64_t)p->Mg) * p->P,
+                            yt};
       if (!p->direct && !two_d) {
         im2col_nd(p, xd, wd, yd, xg, cols);
         j.src = cols;

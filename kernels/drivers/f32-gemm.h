@@ -54,4 +54,33 @@ void ops_f32_gemm_run(const struct ops_kconfig_gemm *cfg, size_t M, size_t N, si
                       const float *A, size_t lda, const float *packed_b, float *C, size_t ldc,
                       const struct ops_f32_gemm_params *params, const struct ops_task *task);
 
+/* Whether ops_f32_gemm_run_transposed suits an M x N x K product better than ops_f32_gemm_run:
+ * true when vectors along M fill the register tiles enough better than vectors along N to pay
+ * for transposing C back, as in CNN layers whose pixel counts are multiples of 7 and channel
+ * counts multiples of 32 (ResNet-18's 512x49x4608: 49 pixels fill 49 of 64 lanes). */
+bool ops_f32_gemm_prefer_transposed(const struct ops_kconfig_gemm *cfg, size_t M, size_t N,
+                                    size_t K);
+
+/* Width of the panels ops_f32_gemm_run_transposed reads its row operand from: a multiple of
+ * cfg->mr, about 32 floats (28 for 7x32). */
+size_t ops_f32_gemm_row_panel_width(const struct ops_kconfig_gemm *cfg);
+
+/* Bytes of the C^T scratch ops_f32_gemm_run_transposed needs: M * N floats. False on
+ * overflow. */
+bool ops_f32_gemm_transposed_scratch_size(size_t M, size_t N, size_t *bytes);
+
+/* C = clamp(A * B + row_bias + bias) computed as C^T = B^T * A^T, with the vectors along M:
+ *   packed_a      A as the packed operand: ops_f32_gemm_pack_b(cfg->nr, M, K, A, 1, lda)
+ *   packed_rows   B as the row operand, in panels ops_f32_gemm_row_panel_width(cfg) = W wide:
+ *                 ops_f32_gemm_pack_b(W, N, K, B, ldb, 1)
+ *   row_bias      M floats, one added to each row of C (a Conv's per-channel bias), or NULL;
+ *                 free here, since it is the microkernel's bias of C^T
+ *   ct            scratch of ops_f32_gemm_transposed_scratch_size(M, N) bytes, any alignment
+ * and the rest as ops_f32_gemm_run (bias: N floats, one per column; task: this thread's share,
+ * no barrier). */
+void ops_f32_gemm_run_transposed(const struct ops_kconfig_gemm *cfg, size_t M, size_t N, size_t K,
+                                 const float *packed_a, const float *packed_rows, float *C,
+                                 size_t ldc, const struct ops_f32_gemm_params *params,
+                                 const float *row_bias, float *ct, const struct ops_task *task);
+
 #endif /* OPSCOPE_KERNELS_DRIVERS_F32_GEMM_H */

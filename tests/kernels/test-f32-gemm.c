@@ -2,10 +2,12 @@
  * Tests of the f32 GEMM family, generated from kernels/lists/f32-gemm.inc: one cmocka case per
  * variant, skipped (saying why) when this CPU lacks its ISA. Each variant is run through the
  * microkernel directly (every mr <= MR and nc <= NR, K 1, 3, 17, with and without bias, LOAD_C
- * and the clamp) and through the op driver (M and N below, at, above and at multiples of the
- * tile, K 1, 3, 17, 300, with K blocking forced small, unaligned pointers, leading dimensions
- * wider than the rows, B packed from both layouts, split over 1 to 3 simulated threads), and
- * compared with a plain triple loop in double.
+ * and the clamp, A row-major and packed (OPS_F32_GEMM_PACKED_A) with a stride wider than mr)
+ * and through the op driver in both orientations, ops_f32_gemm_run and
+ * ops_f32_gemm_run_transposed (M and N below, at, above and at multiples of the tile, K 1, 3,
+ * 17, 300, with K blocking forced small, unaligned pointers, leading dimensions wider than the
+ * rows, B packed from both layouts, split over 1 to 3 simulated threads), and compared with a
+ * plain triple loop in double.
  *
  * Tolerance: a float sum of K products, in any order and with or without FMA, is within
  * (K + 2) * FLT_EPSILON * (|bias| + sum |a * b|) of the exact value (the usual gamma_K bound),
@@ -64,12 +66,16 @@ static void require(const struct variant *v) {
 
 /* Checks C[M x N] (row stride ldc) against the reference, and that the columns between N and
  * ldc still hold the sentinel. a: M x K (lda), b: K x N (row-major, ldb = N). */
-static void check(const char *what, size_t M, size_t N, size_t K, const float *a, size_t lda,
-                  const float *b, const float *bias, const struct ops_f32_minmax_params *mm,
-                  const float *c, size_t ldc) {
+static void check_rb(const char *what, size_t M, size_t N, size_t K, const float *a, size_t lda,
+                     const float *b, const float *bias, const float *row_bias,
+                     const struct ops_f32_minmax_params *mm, const float *c, size_t ldc) {
   for (size_t i = 0; i < M; i++) {
     for (size_t j = 0; j < N; j++) {
       double sum = bias != NULL ? bias[j] : 0.0, mag = bias != NULL ? fabs(bias[j]) : 0.0;
+      if (row_bias != NULL) {
+        sum += row_bias[i];
+        mag += fabs(row_bias[i]);
+      }
       for (size_t k = 0; k < K; k++) {
         double p = (double)a[i * lda + k] * b[k * N + j];
         sum += p;
@@ -89,6 +95,13 @@ static void check(const char *what, size_t M, size_t N, size_t K, const float *a
       if (c[i * ldc + j] != SENTINEL)
         fail_msg("%s M=%zu N=%zu K=%zu: C[%zu][%zu] past the row was written", what, M, N, K, i, j);
   }
+}
+
+/* check_rb without a row bias. */
+static void check(const char *what, size_t M, size_t N, size_t K, const float *a, size_t lda,
+                  const float *b, const float *bias, const struct ops_f32_minmax_params *mm,
+                  const float *c, size_t ldc) {
+  check_rb(what, M, N, K, a, lda, b, bias, NULL, mm, c, ldc);
 }
 
 /* The microkernel alone, on one tile. */
@@ -119,6 +132,27 @@ static void check_ukernel(const struct variant *v) {
           unsigned flags = (mode & 2) ? OPS_F32_GEMM_CLAMP : 0;
           v->fn(mr, nc, K, ap, lda, w, bp, cp, ldc, flags, &relu);
           check(v->name, mr, nc, K, ap, lda, b, bp, (mode & 2) ? &relu : NULL, cp, ldc);
+          /* PACKED_A: the same rows as one panel, column k at k * lda_p, lda_p > mr so the
+           * stride is not the row count; unaligned on odd modes like A. */
+          {
+            const size_t lda_p = mr + 2;
+            float *pa = calloc(K * lda_p + 1, sizeof *pa);
+            assert_non_null(pa);
+            for (size_t k = 0; k < K; k++)
+              for (size_t i = 0; i < mr; i++)
+                pa[(mode & 1) + k * lda_p + i] = ap[i * lda + k];
+            for (size_t i = 0; i < v->mr * ldc; i++)
+              cp[i] = SENTINEL;
+            v->fn(mr, nc, K, pa + (mode & 1), lda_p, w, bp, cp, ldc, flags | OPS_F32_GEMM_PACKED_A,
+                  &relu);
+            char what[128];
+            snprintf(what, sizeof what, "%s packed A", v->name);
+            check(what, mr, nc, K, ap, lda, b, bp, (mode & 2) ? &relu : NULL, cp, ldc);
+            free(pa);
+            for (size_t i = 0; i < v->mr * ldc; i++)
+              cp[i] = SENTINEL;
+            v->fn(mr, nc, K, ap, lda, w, bp, cp, ldc, flags, &relu);
+          }
           /* LOAD_C: a second call adds the same product to what is there (bias ignored). */
           if (mode == 0) {
             v->fn(mr, nc, K, ap, lda, w, bias, cp, ldc, OPS_F32_GEMM_LOAD_C, &relu);
@@ -185,6 +219,51 @@ static void check_driver(const struct variant *v, const struct ops_kconfig_gemm 
   snprintf(what, sizeof what, "%s driver (mode %u, kc %zu, %d threads)", v->name, mode, c2.kc, nth);
   check(what, M, N, K, ap, lda, b, pp != NULL ? pp->bias : NULL, pp != NULL ? &pp->minmax : NULL,
         cp, ldc);
+
+  /* The same product computed as C^T = B^T A^T: A packed in nr panels (from its row-major
+   * layout, with lda), B in mr panels, C^T in scratch. */
+  size_t a_bytes, rows_bytes, ct_bytes;
+  assert_true(ops_f32_gemm_packed_b_size(v->nr, M, K, &a_bytes));
+  assert_true(ops_f32_gemm_packed_b_size(ops_f32_gemm_row_panel_width(cfg), N, K, &rows_bytes));
+  assert_true(ops_f32_gemm_transposed_scratch_size(M, N, &ct_bytes));
+  float *pa = malloc(a_bytes + sizeof(float)), *pr = malloc(rows_bytes + sizeof(float));
+  float *ct = malloc(ct_bytes + sizeof(float));
+  assert_true(pa && pr && ct);
+  ops_f32_gemm_pack_b(v->nr, M, K, ap, 1, lda, pa + off);
+  ops_f32_gemm_pack_b(ops_f32_gemm_row_panel_width(cfg), N, K, b, N, 1, pr + off);
+  /* A row bias (a Conv's per-channel bias) on two modes of three, so it meets every mix of
+   * column bias, clamp and thread split. */
+  float *row_bias = calloc(M + 1, sizeof *row_bias);
+  assert_non_null(row_bias);
+  fill(row_bias, M);
+  const float *rb = mode % 3 != 0 ? row_bias : NULL;
+  for (size_t i = 0; i < M * ldc; i++)
+    cp[i] = SENTINEL;
+  for (int t = 0; t < nth; t++) {
+    struct ops_task task = {.ith = t, .nth = nth};
+    ops_f32_gemm_run_transposed(&c2, M, N, K, pa + off, pr + off, cp, ldc, pp, rb, ct + off, &task);
+  }
+  snprintf(what, sizeof what, "%s transposed driver (mode %u, kc %zu, %d threads, row bias %s)",
+           v->name, mode, c2.kc, nth, rb != NULL ? "yes" : "no");
+  check_rb(what, M, N, K, ap, lda, b, pp != NULL ? pp->bias : NULL, rb,
+           pp != NULL ? &pp->minmax : NULL, cp, ldc);
+  /* Again with a row bias, a clamp and no column bias, whatever the mode: the clamp then runs
+   * inside the tile on the last K block (the modes above tie K = 300 to a column bias). */
+  const struct ops_f32_gemm_params clamp_only = {.bias = NULL, .minmax = {-0.5f, 0.75f}};
+  for (size_t i = 0; i < M * ldc; i++)
+    cp[i] = SENTINEL;
+  for (int t = 0; t < nth; t++) {
+    struct ops_task task = {.ith = t, .nth = nth};
+    ops_f32_gemm_run_transposed(&c2, M, N, K, pa + off, pr + off, cp, ldc, &clamp_only, row_bias,
+                                ct + off, &task);
+  }
+  snprintf(what, sizeof what, "%s transposed driver, clamp in the tile (mode %u, kc %zu)", v->name,
+           mode, c2.kc);
+  check_rb(what, M, N, K, ap, lda, b, NULL, row_bias, &clamp_only.minmax, cp, ldc);
+  free(row_bias);
+  free(pa);
+  free(pr);
+  free(ct);
   free(a);
   free(b);
   free(bt);
@@ -265,6 +344,70 @@ static void test_edges(void **state) {
   free(w);
 }
 
+/* The transposed orientation: K = 0 gives clamp(row bias + bias), and NaN passes the clamp
+ * whether it runs after the transpose or inside the tile. */
+static void test_transposed_edges(void **state) {
+  (void)state;
+  const struct ops_kconfig_gemm *cfg = ops_kconfig_f32_gemm();
+  float bias[3] = {-2.0f, 0.5f, 3.0f}, c[6], ct[6];
+  struct ops_f32_gemm_params p = {.bias = bias, .minmax = {0.0f, 1.0f}};
+  ops_f32_gemm_run_transposed(cfg, 2, 3, 0, NULL, NULL, c, 3, &p, NULL, ct, NULL);
+  const float want[6] = {0.0f, 0.5f, 1.0f, 0.0f, 0.5f, 1.0f};
+  for (int i = 0; i < 6; i++)
+    OPS_ASSERT_NEAR(c[i], want[i], 0);
+  /* With a row bias: clamp(row_bias[i] + bias[j]). */
+  const float row_bias[2] = {0.25f, -0.75f};
+  ops_f32_gemm_run_transposed(cfg, 2, 3, 0, NULL, NULL, c, 3, &p, row_bias, ct, NULL);
+  const float want_rb[6] = {0.0f, 0.75f, 1.0f, 0.0f, 0.0f, 1.0f};
+  for (int i = 0; i < 6; i++)
+    OPS_ASSERT_NEAR(c[i], want_rb[i], 0);
+  c[0] = SENTINEL;
+  ops_f32_gemm_run_transposed(cfg, 0, 3, 4, NULL, NULL, c, 3, &p, NULL, ct, NULL);
+  ops_f32_gemm_run_transposed(cfg, 2, 0, 4, NULL, NULL, c, 3, &p, NULL, ct, NULL);
+  OPS_ASSERT_NEAR(c[0], SENTINEL, 0);
+
+  size_t a_bytes, b_bytes;
+  float a[2] = {NAN, 1.0f}, b[2] = {1.0f, 1.0f};
+  assert_true(ops_f32_gemm_packed_b_size(cfg->nr, 1, 2, &a_bytes));
+  assert_true(ops_f32_gemm_packed_b_size(ops_f32_gemm_row_panel_width(cfg), 1, 2, &b_bytes));
+  float *pa = malloc(a_bytes), *pb = malloc(b_bytes);
+  assert_true(pa && pb);
+  ops_f32_gemm_pack_b(cfg->nr, 1, 2, a, 1, 2, pa);
+  ops_f32_gemm_pack_b(ops_f32_gemm_row_panel_width(cfg), 1, 2, b, 1, 1, pb);
+  struct ops_f32_gemm_params relu = {.bias = NULL, .minmax = {0.0f, INFINITY}};
+  ops_f32_gemm_run_transposed(cfg, 1, 1, 2, pa, pb, c, 1, &relu, NULL, ct, NULL);
+  assert_true(isnan(c[0]));
+  /* NaN through the clamp fused into the tile (a row bias, no column bias) too. */
+  const float one = 1.0f;
+  ops_f32_gemm_run_transposed(cfg, 1, 1, 2, pa, pb, c, 1, &relu, &one, ct, NULL);
+  assert_true(isnan(c[0]));
+  free(pa);
+  free(pb);
+  assert_false(ops_f32_gemm_transposed_scratch_size(SIZE_MAX / 2, 3, &a_bytes));
+  assert_true(ops_f32_gemm_transposed_scratch_size(49, 512, &a_bytes));
+  assert_int_equal(a_bytes, 49 * 512 * sizeof(float));
+}
+
+/* The orientation choice: vectors along M for ResNet-18's four 3x3 stages (N = 49 fills 49 of
+ * 64 lanes; M = 64 fills 64 of 70 rows), along N where the tiles fill alike or K is too short
+ * to pay for transposing C back. */
+static void test_prefer_transposed(void **state) {
+  (void)state;
+  const struct ops_kconfig_gemm c7x32 = {.mr = 7, .nr = 32, .kc = 256};
+  assert_true(ops_f32_gemm_prefer_transposed(&c7x32, 512, 49, 4608));
+  assert_true(ops_f32_gemm_prefer_transposed(&c7x32, 256, 196, 2304));
+  assert_true(ops_f32_gemm_prefer_transposed(&c7x32, 128, 784, 1152));
+  assert_true(ops_f32_gemm_prefer_transposed(&c7x32, 64, 3136, 576));
+  assert_true(ops_f32_gemm_prefer_transposed(&c7x32, 960, 49, 160));
+  assert_false(ops_f32_gemm_prefer_transposed(&c7x32, 512, 49, 64));
+  assert_false(ops_f32_gemm_prefer_transposed(&c7x32, 3136, 24, 144));
+  assert_false(ops_f32_gemm_prefer_transposed(&c7x32, 784, 96, 16));
+  assert_false(ops_f32_gemm_prefer_transposed(&c7x32, 512, 512, 512));
+  assert_false(ops_f32_gemm_prefer_transposed(&c7x32, 1, 1000, 512));
+  assert_false(ops_f32_gemm_prefer_transposed(&c7x32, 512, 49, 0));
+  assert_false(ops_f32_gemm_prefer_transposed(&c7x32, SIZE_MAX, SIZE_MAX, SIZE_MAX));
+}
+
 struct pool_ctx {
   const struct ops_kconfig_gemm *cfg;
   size_t m, n, k;
@@ -325,12 +468,14 @@ static void test_packed_size_overflow(void **state) {
 }
 
 int main(void) {
-  struct CMUnitTest tests[N_VARIANTS + 4];
+  struct CMUnitTest tests[N_VARIANTS + 6];
   size_t n = 0;
   tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_list_matches_configs);
   tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_edges);
   tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_packed_size_overflow);
   tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_on_pool);
+  tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_transposed_edges);
+  tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_prefer_transposed);
   for (size_t i = 0; i < N_VARIANTS; i++) {
     tests[n] = (struct CMUnitTest)cmocka_unit_test_prestate(test_variant, (void *)&variants[i]);
     tests[n].name = variants[i].name;

@@ -6,6 +6,9 @@
  * 2 B vectors and 1 broadcast of the 16 registers. A full-width tile uses plain loads and
  * stores; a column tail uses vmaskmov, which is slow on some cores but runs only on the last
  * panel of a row. Row tails run the same body instantiated for fewer rows.
+ * With OPS_F32_GEMM_PACKED_A the broadcasts read a packed panel (the tile's rows contiguous at
+ * each K step) instead of rows a_stride apart; the flag is tested once per call, outside the K
+ * loop, and each layout has its own instantiation.
  *
  * All variants share one always-inlined body whose row count is a constant at each call site,
  * so the compiler keeps the tile in registers. Built with -mavx2 -mfma (kernels/CMakeLists.txt).
@@ -32,8 +35,8 @@
 /* Lane masks for vmaskmov: the 8 lanes starting at mask_table + 8 - n enable the first n. */
 static const int32_t mask_table[16] = {-1, -1, -1, -1, -1, -1, -1, -1, 0, 0, 0, 0, 0, 0, 0, 0};
 
-static inline __attribute__((always_inline)) void tile(size_t rows, size_t nc, size_t kc,
-                                                       const float *a, size_t a_stride,
+static inline __attribute__((always_inline)) void tile(size_t rows, bool packed, size_t nc,
+                                                       size_t kc, const float *a, size_t a_stride,
                                                        const float *w, const float *bias, float *c,
                                                        size_t c_stride, unsigned flags,
                                                        const struct ops_f32_minmax_params *p) {
@@ -80,10 +83,11 @@ static inline __attribute__((always_inline)) void tile(size_t rows, size_t nc, s
     w += NR;
     UNROLL
     for (size_t i = 0; i < rows; i++) {
-      __m256 av = _mm256_broadcast_ss(ar[i] + k);
+      __m256 av = _mm256_broadcast_ss(packed ? a + i : ar[i] + k);
       acc[i][0] = _mm256_fmadd_ps(av, w0, acc[i][0]);
       acc[i][1] = _mm256_fmadd_ps(av, w1, acc[i][1]);
     }
+    if (packed) a += a_stride;
   }
 
   if (flags & OPS_F32_GEMM_CLAMP) {
@@ -111,27 +115,27 @@ static inline __attribute__((always_inline)) void tile(size_t rows, size_t nc, s
 
 /* Runs the tile with `rows` a compile-time constant for each row count up to max_rows. */
 static inline __attribute__((always_inline)) void dispatch_rows(
-    size_t max_rows, size_t mr, size_t nc, size_t kc, const float *a, size_t a_stride,
+    size_t max_rows, bool packed, size_t mr, size_t nc, size_t kc, const float *a, size_t a_stride,
     const float *w, const float *bias, float *c, size_t c_stride, unsigned flags,
     const struct ops_f32_minmax_params *p) {
   switch (mr < max_rows ? mr : max_rows) {
     case 1:
-      tile(1, nc, kc, a, a_stride, w, bias, c, c_stride, flags, p);
+      tile(1, packed, nc, kc, a, a_stride, w, bias, c, c_stride, flags, p);
       break;
     case 2:
-      tile(2, nc, kc, a, a_stride, w, bias, c, c_stride, flags, p);
+      tile(2, packed, nc, kc, a, a_stride, w, bias, c, c_stride, flags, p);
       break;
     case 3:
-      tile(3, nc, kc, a, a_stride, w, bias, c, c_stride, flags, p);
+      tile(3, packed, nc, kc, a, a_stride, w, bias, c, c_stride, flags, p);
       break;
     case 4:
-      tile(4, nc, kc, a, a_stride, w, bias, c, c_stride, flags, p);
+      tile(4, packed, nc, kc, a, a_stride, w, bias, c, c_stride, flags, p);
       break;
     case 5:
-      if (max_rows >= 5) tile(5, nc, kc, a, a_stride, w, bias, c, c_stride, flags, p);
+      if (max_rows >= 5) tile(5, packed, nc, kc, a, a_stride, w, bias, c, c_stride, flags, p);
       break;
     case 6:
-      if (max_rows >= 6) tile(6, nc, kc, a, a_stride, w, bias, c, c_stride, flags, p);
+      if (max_rows >= 6) tile(6, packed, nc, kc, a, a_stride, w, bias, c, c_stride, flags, p);
       break;
     default:
       break;
@@ -142,12 +146,18 @@ void ops_f32_gemm_minmax_ukernel_6x16__simd_avx2(size_t mr, size_t nc, size_t kc
                                                  size_t a_stride, const float *w, const float *bias,
                                                  float *c, size_t c_stride, unsigned flags,
                                                  const struct ops_f32_minmax_params *params) {
-  dispatch_rows(6, mr, nc, kc, a, a_stride, w, bias, c, c_stride, flags, params);
+  if (flags & OPS_F32_GEMM_PACKED_A)
+    dispatch_rows(6, true, mr, nc, kc, a, a_stride, w, bias, c, c_stride, flags, params);
+  else
+    dispatch_rows(6, false, mr, nc, kc, a, a_stride, w, bias, c, c_stride, flags, params);
 }
 
 void ops_f32_gemm_minmax_ukernel_4x16__simd_avx2(size_t mr, size_t nc, size_t kc, const float *a,
                                                  size_t a_stride, const float *w, const float *bias,
                                                  float *c, size_t c_stride, unsigned flags,
                                                  const struct ops_f32_minmax_params *params) {
-  dispatch_rows(4, mr, nc, kc, a, a_stride, w, bias, c, c_stride, flags, params);
+  if (flags & OPS_F32_GEMM_PACKED_A)
+    dispatch_rows(4, true, mr, nc, kc, a, a_stride, w, bias, c, c_stride, flags, params);
+  else
+    dispatch_rows(4, false, mr, nc, kc, a, a_stride, w, bias, c, c_stride, flags, params);
 }

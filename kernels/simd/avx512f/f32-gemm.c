@@ -6,6 +6,9 @@
  * 2 B vectors of the 32 registers, and issues 14 FMAs per 2 loads and 7 broadcasts. Column
  * tails use masked loads and stores (masked-off lanes never fault), so any nc <= NR runs
  * in the same loop; row tails run the same code instantiated for fewer rows.
+ * With OPS_F32_GEMM_PACKED_A the broadcasts read a packed panel (the tile's rows contiguous at
+ * each K step) instead of rows a_stride apart; the flag is tested once per call, outside the K
+ * loop, and each layout has its own instantiation.
  *
  * All variants share one always-inlined body whose row and vector counts are constants at each
  * call site, so the compiler keeps the tile in registers. Built with -mavx512f -mfma only
@@ -13,6 +16,7 @@
  */
 #include "kernels/gemm.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <immintrin.h>
@@ -30,10 +34,11 @@
 #define UNROLL _Pragma("GCC unroll 16")
 #endif
 
-static inline __attribute__((always_inline)) void tile(size_t rows, size_t nv, size_t nc, size_t kc,
-                                                       const float *a, size_t a_stride,
-                                                       const float *w, const float *bias, float *c,
-                                                       size_t c_stride, unsigned flags,
+static inline __attribute__((always_inline)) void tile(size_t rows, size_t nv, bool packed,
+                                                       size_t nc, size_t kc, const float *a,
+                                                       size_t a_stride, const float *w,
+                                                       const float *bias, float *c, size_t c_stride,
+                                                       unsigned flags,
                                                        const struct ops_f32_minmax_params *p) {
   const size_t nr = 16 * nv;
   __mmask16 mask[MAX_NV];
@@ -74,12 +79,13 @@ static inline __attribute__((always_inline)) void tile(size_t rows, size_t nv, s
   for (size_t k = 0; k < kc; k++) {
     UNROLL
     for (size_t i = 0; i < rows; i++) {
-      __m512 av = _mm512_set1_ps(ar[i][k]);
+      __m512 av = _mm512_set1_ps(packed ? a[i] : ar[i][k]);
       UNROLL
       for (size_t v = 0; v < nv; v++)
         acc[i][v] = _mm512_fmadd_ps(av, _mm512_loadu_ps(w + 16 * v), acc[i][v]);
     }
     w += nr;
+    if (packed) a += a_stride;
   }
 
   if (flags & OPS_F32_GEMM_CLAMP) {
@@ -104,45 +110,45 @@ static inline __attribute__((always_inline)) void tile(size_t rows, size_t nv, s
 /* Runs the tile with `rows` a compile-time constant for every row count up to MR, so the row
  * tail keeps its accumulators in registers too. */
 static inline __attribute__((always_inline)) void dispatch_rows(
-    size_t max_rows, size_t nv, size_t mr, size_t nc, size_t kc, const float *a, size_t a_stride,
-    const float *w, const float *bias, float *c, size_t c_stride, unsigned flags,
+    size_t max_rows, size_t nv, bool packed, size_t mr, size_t nc, size_t kc, const float *a,
+    size_t a_stride, const float *w, const float *bias, float *c, size_t c_stride, unsigned flags,
     const struct ops_f32_minmax_params *p) {
   switch (mr < max_rows ? mr : max_rows) {
     case 1:
-      tile(1, nv, nc, kc, a, a_stride, w, bias, c, c_stride, flags, p);
+      tile(1, nv, packed, nc, kc, a, a_stride, w, bias, c, c_stride, flags, p);
       break;
     case 2:
-      if (max_rows >= 2) tile(2, nv, nc, kc, a, a_stride, w, bias, c, c_stride, flags, p);
+      if (max_rows >= 2) tile(2, nv, packed, nc, kc, a, a_stride, w, bias, c, c_stride, flags, p);
       break;
     case 3:
-      if (max_rows >= 3) tile(3, nv, nc, kc, a, a_stride, w, bias, c, c_stride, flags, p);
+      if (max_rows >= 3) tile(3, nv, packed, nc, kc, a, a_stride, w, bias, c, c_stride, flags, p);
       break;
     case 4:
-      if (max_rows >= 4) tile(4, nv, nc, kc, a, a_stride, w, bias, c, c_stride, flags, p);
+      if (max_rows >= 4) tile(4, nv, packed, nc, kc, a, a_stride, w, bias, c, c_stride, flags, p);
       break;
     case 5:
-      if (max_rows >= 5) tile(5, nv, nc, kc, a, a_stride, w, bias, c, c_stride, flags, p);
+      if (max_rows >= 5) tile(5, nv, packed, nc, kc, a, a_stride, w, bias, c, c_stride, flags, p);
       break;
     case 6:
-      if (max_rows >= 6) tile(6, nv, nc, kc, a, a_stride, w, bias, c, c_stride, flags, p);
+      if (max_rows >= 6) tile(6, nv, packed, nc, kc, a, a_stride, w, bias, c, c_stride, flags, p);
       break;
     case 7:
-      if (max_rows >= 7) tile(7, nv, nc, kc, a, a_stride, w, bias, c, c_stride, flags, p);
+      if (max_rows >= 7) tile(7, nv, packed, nc, kc, a, a_stride, w, bias, c, c_stride, flags, p);
       break;
     case 8:
-      if (max_rows >= 8) tile(8, nv, nc, kc, a, a_stride, w, bias, c, c_stride, flags, p);
+      if (max_rows >= 8) tile(8, nv, packed, nc, kc, a, a_stride, w, bias, c, c_stride, flags, p);
       break;
     case 9:
-      if (max_rows >= 9) tile(9, nv, nc, kc, a, a_stride, w, bias, c, c_stride, flags, p);
+      if (max_rows >= 9) tile(9, nv, packed, nc, kc, a, a_stride, w, bias, c, c_stride, flags, p);
       break;
     case 10:
-      if (max_rows >= 10) tile(10, nv, nc, kc, a, a_stride, w, bias, c, c_stride, flags, p);
+      if (max_rows >= 10) tile(10, nv, packed, nc, kc, a, a_stride, w, bias, c, c_stride, flags, p);
       break;
     case 11:
-      if (max_rows >= 11) tile(11, nv, nc, kc, a, a_stride, w, bias, c, c_stride, flags, p);
+      if (max_rows >= 11) tile(11, nv, packed, nc, kc, a, a_stride, w, bias, c, c_stride, flags, p);
       break;
     case 12:
-      if (max_rows >= 12) tile(12, nv, nc, kc, a, a_stride, w, bias, c, c_stride, flags, p);
+      if (max_rows >= 12) tile(12, nv, packed, nc, kc, a, a_stride, w, bias, c, c_stride, flags, p);
       break;
     default:
       break;
@@ -154,7 +160,10 @@ void ops_f32_gemm_minmax_ukernel_7x32__simd_avx512f(size_t mr, size_t nc, size_t
                                                     const float *bias, float *c, size_t c_stride,
                                                     unsigned flags,
                                                     const struct ops_f32_minmax_params *params) {
-  dispatch_rows(7, 2, mr, nc, kc, a, a_stride, w, bias, c, c_stride, flags, params);
+  if (flags & OPS_F32_GEMM_PACKED_A)
+    dispatch_rows(7, 2, true, mr, nc, kc, a, a_stride, w, bias, c, c_stride, flags, params);
+  else
+    dispatch_rows(7, 2, false, mr, nc, kc, a, a_stride, w, bias, c, c_stride, flags, params);
 }
 
 void ops_f32_gemm_minmax_ukernel_6x32__simd_avx512f(size_t mr, size_t nc, size_t kc, const float *a,
@@ -162,7 +171,10 @@ void ops_f32_gemm_minmax_ukernel_6x32__simd_avx512f(size_t mr, size_t nc, size_t
                                                     const float *bias, float *c, size_t c_stride,
                                                     unsigned flags,
                                                     const struct ops_f32_minmax_params *params) {
-  dispatch_rows(6, 2, mr, nc, kc, a, a_stride, w, bias, c, c_stride, flags, params);
+  if (flags & OPS_F32_GEMM_PACKED_A)
+    dispatch_rows(6, 2, true, mr, nc, kc, a, a_stride, w, bias, c, c_stride, flags, params);
+  else
+    dispatch_rows(6, 2, false, mr, nc, kc, a, a_stride, w, bias, c, c_stride, flags, params);
 }
 
 void ops_f32_gemm_minmax_ukernel_12x16__simd_avx512f(size_t mr, size_t nc, size_t kc,
@@ -170,5 +182,8 @@ void ops_f32_gemm_minmax_ukernel_12x16__simd_avx512f(size_t mr, size_t nc, size_
                                                      const float *w, const float *bias, float *c,
                                                      size_t c_stride, unsigned flags,
                                                      const struct ops_f32_minmax_params *params) {
-  dispatch_rows(12, 1, mr, nc, kc, a, a_stride, w, bias, c, c_stride, flags, params);
+  if (flags & OPS_F32_GEMM_PACKED_A)
+    dispatch_rows(12, 1, true, mr, nc, kc, a, a_stride, w, bias, c, c_stride, flags, params);
+  else
+    dispatch_rows(12, 1, false, mr, nc, kc, a, a_stride, w, bias, c, c_stride, flags, params);
 }

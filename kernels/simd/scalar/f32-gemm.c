@@ -27,7 +27,7 @@ void ops_f32_gemm_minmax_ukernel_4x4__scalar(size_t mr, size_t nc, size_t kc, co
 
   for (size_t k = 0; k < kc; k++) {
     for (size_t i = 0; i < mr; i++) {
-      float av = a[i * a_stride + k];
+      float av = flags & OPS_F32_GEMM_PACKED_A ? a[k * a_stride + i] : a[i * a_stride + k];
       for (size_t j = 0; j < NR; j++)
         acc[i][j] += av * w[j];
     }
