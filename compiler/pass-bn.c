@@ -127,11 +127,5 @@ enum ops_status ops_pass_bn(struct ops_graph *g, size_t *rewrites, struct ops_di
     }
   }
   *rewrites += folded;
-  if (folded > 0) {
-    /* Even after a failure: the folds done so far left BatchNorms that must go. */
-    enum ops_status cst = ops_pass_commit(g, drop, d);
-    if (st == OPS_OK) st = cst;
-  }
-  free(drop);
-  return st;
+  return ops_pass_finish(g, drop, folded, st, d);
 }

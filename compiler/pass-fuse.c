@@ -200,11 +200,5 @@ enum ops_status ops_pass_fuse(struct ops_graph *g, size_t *rewrites, struct ops_
     if (st == OPS_OK) st = fuse_act(g, drop, i, &fused, d);
   }
   *rewrites += fused;
-  if (fused > 0) {
-    /* Even after a failure: fused nodes already write their readers' outputs. */
-    enum ops_status cst = ops_pass_commit(g, drop, d);
-    if (st == OPS_OK) st = cst;
-  }
-  free(drop);
-  return st;
+  return ops_pass_finish(g, drop, fused, st, d);
 }

@@ -130,10 +130,7 @@ enum ops_status ops_pass_gelu(struct ops_graph *g, size_t *rewrites, struct ops_
     int x, nodes[5], n = 0;
     int last = match(g, e, &x, nodes, &n);
     if (last < 0) continue;
-    bool taken = drop[last];
-    for (int k = 0; k < n; k++)
-      taken = taken || drop[nodes[k]];
-    if (taken) continue;
+    if (drop[last] || ops_pass_any_dropped(drop, nodes, (size_t)n)) continue;
     struct ops_node *gn = &g->nodes[last];
     char *name = ops_strdup("Gelu");
     if (name == NULL) {
@@ -150,10 +147,5 @@ enum ops_status ops_pass_gelu(struct ops_graph *g, size_t *rewrites, struct ops_
     found++;
   }
   *rewrites += found * 5;
-  if (found > 0) {
-    enum ops_status cst = ops_pass_commit(g, drop, d);
-    if (st == OPS_OK) st = cst;
-  }
-  free(drop);
-  return st;
+  return ops_pass_finish(g, drop, found, st, d);
 }

@@ -52,6 +52,15 @@ enum ops_status ops_pass_new_initializer(struct ops_graph *g, const char *base,
 /* Records that `n` absorbed an op of type `op_type`: "Conv" becomes "Conv+Relu". */
 enum ops_status ops_pass_absorb(struct ops_node *n, const char *op_type, struct ops_diag *d);
 
+/* The end of a pass that marks nodes in `drop` (owned; freed here): when it changed anything,
+ * commits even after a failure `st` (rewritten nodes already write their readers' outputs, so
+ * the marked ones must go), and returns the first failure. */
+enum ops_status ops_pass_finish(struct ops_graph *g, bool *drop, size_t changed, enum ops_status st,
+                                struct ops_diag *d);
+
+/* True when any of nodes[0..n) is marked in `drop` (a pattern overlapping one already taken). */
+bool ops_pass_any_dropped(const bool *drop, const int *nodes, size_t n);
+
 /* Removes the nodes marked in `drop` (g->n_nodes entries; may be NULL), then the tensors left
  * unused, and validates the result again. */
 enum ops_status ops_pass_commit(struct ops_graph *g, const bool *drop, struct ops_diag *d);

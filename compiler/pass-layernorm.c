@@ -170,10 +170,7 @@ enum ops_status ops_pass_layernorm(struct ops_graph *g, size_t *rewrites, struct
   for (size_t i = 0; i < g->n_nodes && st == OPS_OK; i++) {
     struct ln_match m;
     if (drop[i] || !match(g, i, &m)) continue;
-    bool taken = drop[m.last];
-    for (int k = 0; k < 8; k++)
-      taken = taken || drop[m.drop[k]];
-    if (taken) continue;
+    if (drop[m.last] || ops_pass_any_dropped(drop, m.drop, 8)) continue;
     st = rewrite(g, &m, d);
     if (st != OPS_OK) break;
     for (int k = 0; k < 8; k++)
@@ -181,10 +178,5 @@ enum ops_status ops_pass_layernorm(struct ops_graph *g, size_t *rewrites, struct
     found++;
   }
   *rewrites += found * 9;
-  if (found > 0) {
-    enum ops_status cst = ops_pass_commit(g, drop, d);
-    if (st == OPS_OK) st = cst;
-  }
-  free(drop);
-  return st;
+  return ops_pass_finish(g, drop, found, st, d);
 }

@@ -119,3 +119,20 @@ enum ops_status ops_pass_commit(struct ops_graph *g, const bool *drop, struct op
   }
   return OPS_OK;
 }
+
+enum ops_status ops_pass_finish(struct ops_graph *g, bool *drop, size_t changed, enum ops_status st,
+                                struct ops_diag *d) {
+  if (changed > 0) {
+    enum ops_status cst = ops_pass_commit(g, drop, d);
+    if (st == OPS_OK) st = cst;
+  }
+  free(drop);
+  return st;
+}
+
+bool ops_pass_any_dropped(const bool *drop, const int *nodes, size_t n) {
+  for (size_t k = 0; k < n; k++) {
+    if (drop[nodes[k]]) return true;
+  }
+  return false;
+}
