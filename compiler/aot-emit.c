@@ -36,7 +36,6 @@
 extern char **environ;
 
 #define ALIGN 64
-#define IDENT_MAX 200 /* longest symbol prefix */
 
 /* Where one step's params block went and how to fix it up. */
 struct step_out {
@@ -626,11 +625,13 @@ static double now_ms(void) {
   return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
-/* The ISA flags for the emitted file: those of the microkernels it calls. */
-static const char *isa_cflags(uint32_t flags) {
-  if (flags & OPS_ISA_AVX512F) return "-mavx512f";
-  if (flags & OPS_ISA_AVX2) return "-mavx2 -mfma";
-  return NULL;
+/* The ISA flags for the emitted file: those of the microkernels it calls (NULL-terminated). */
+static const char *const *isa_cflags(uint32_t flags) {
+  static const char *const avx512f[] = {"-mavx512f", NULL};
+  static const char *const avx2[] = {"-mavx2", "-mfma", NULL};
+  static const char *const none[] = {NULL};
+  if (flags & OPS_ISA_AVX512F) return avx512f;
+  return flags & OPS_ISA_AVX2 ? avx2 : none;
 }
 
 static enum ops_status build(struct emitter *E) {
@@ -645,7 +646,6 @@ static enum ops_status build(struct emitter *E) {
   if (OPSCOPE_AOT_SANITIZE[0] != '\0') {
     snprintf(sanitize, sizeof sanitize, "-fsanitize=%s", OPSCOPE_AOT_SANITIZE);
   }
-  const char *isa = isa_cflags(E->isa_flags);
   char *argv[32];
   int n = 0;
   argv[n++] = (char *)cc;
@@ -655,12 +655,8 @@ static enum ops_status build(struct emitter *E) {
   argv[n++] = "-shared";
   argv[n++] = "-fvisibility=hidden";
   argv[n++] = "-D_GNU_SOURCE";
-  char isa1[32] = "", isa2[32] = "";
-  if (isa != NULL) {
-    sscanf(isa, "%31s %31s", isa1, isa2);
-    argv[n++] = isa1;
-    if (isa2[0] != '\0') argv[n++] = isa2;
-  }
+  for (const char *const *f = isa_cflags(E->isa_flags); *f != NULL; f++)
+    argv[n++] = (char *)*f;
   if (sanitize[0] != '\0') argv[n++] = sanitize;
   argv[n++] = "-I" OPSCOPE_AOT_SOURCE_DIR;
   argv[n++] = "-I" OPSCOPE_AOT_SOURCE_DIR "/include";
@@ -715,14 +711,10 @@ static enum ops_status checksum(struct emitter *E) {
   FILE *f = fopen(E->w_path, "rb");
   if (f == NULL) return ops_fail(E->d, OPS_ERR_IO, "%s: cannot read back", E->w_path);
   unsigned char buf[1 << 16];
-  uint64_t h = 0xcbf29ce484222325u;
+  uint64_t h = OPS_AOT_FNV1A_INIT;
   size_t n;
-  while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
-    for (size_t i = 0; i < n; i++) {
-      h ^= buf[i];
-      h *= 0x100000001b3u;
-    }
-  }
+  while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+    h = ops_aot_fnv1a(h, buf, n);
   bool bad = ferror(f) != 0;
   fclose(f);
   if (bad) return ops_fail(E->d, OPS_ERR_IO, "%s: cannot read back", E->w_path);

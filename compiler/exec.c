@@ -157,22 +157,6 @@ static enum ops_status step_init(struct ops_step *s, const struct ops_graph *g,
   return OPS_OK;
 }
 
-/* Builds one memory request per tensor that needs arena bytes: graph inputs, and activations
- * whose value is not known at compile time. */
-/* "12.3 MiB" style, for limit messages. */
-static const char *format_bytes(size_t n, char *buf, size_t len) {
-  if (n >= (size_t)1 << 30) {
-    snprintf(buf, len, "%.1f GiB", (double)n / (double)((size_t)1 << 30));
-  } else if (n >= (size_t)1 << 20) {
-    snprintf(buf, len, "%.1f MiB", (double)n / (double)((size_t)1 << 20));
-  } else if (n >= 1024) {
-    snprintf(buf, len, "%.1f KiB", (double)n / 1024.0);
-  } else {
-    snprintf(buf, len, "%zu bytes", n);
-  }
-  return buf;
-}
-
 /* The arena (activations and scratch) and the packed weights against `max_bytes` (0: no cap
  * given) and against the machine's physical memory.
  * Runs after the memory plan and before the arena exists, so a model whose shapes ask for
@@ -197,13 +181,15 @@ static enum ops_status check_limit(const struct ops_exec *e, size_t activations,
   if (!ops_add_size(total, packed, &need)) need = SIZE_MAX;
   if (need <= max_bytes) return OPS_OK;
   char a[32], b[32], c[32], n[32], m[32];
-  return ops_fail(d, OPS_ERR_NO_MEMORY,
-                  "model needs %s (arena %s, packed weights %s, scratch %s), above %s %s",
-                  format_bytes(need, n, sizeof n), format_bytes(activations, a, sizeof a),
-                  format_bytes(packed, b, sizeof b), format_bytes(e->scratch_bytes, c, sizeof c),
-                  limit, format_bytes(max_bytes, m, sizeof m));
+  return ops_fail(
+      d, OPS_ERR_NO_MEMORY, "model needs %s (arena %s, packed weights %s, scratch %s), above %s %s",
+      ops_format_bytes(need, n, sizeof n), ops_format_bytes(activations, a, sizeof a),
+      ops_format_bytes(packed, b, sizeof b), ops_format_bytes(e->scratch_bytes, c, sizeof c), limit,
+      ops_format_bytes(max_bytes, m, sizeof m));
 }
 
+/* Builds one memory request per tensor that needs arena bytes: graph inputs, and activations
+ * whose value is not known at compile time. */
 static enum ops_status plan_memory(struct ops_exec *e, const int *step_of_node, size_t max_bytes,
                                    struct ops_diag *d) {
   const struct ops_graph *g = e->graph;

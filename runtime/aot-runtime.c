@@ -37,9 +37,8 @@ static void say(char *err, size_t len, const char *fmt, ...) {
   va_end(ap);
 }
 
-uint64_t ops_aot_fnv1a(const void *data, size_t n) {
+uint64_t ops_aot_fnv1a(uint64_t h, const void *data, size_t n) {
   const unsigned char *p = data;
-  uint64_t h = 0xcbf29ce484222325u;
   for (size_t i = 0; i < n; i++) {
     h ^= p[i];
     h *= 0x100000001b3u;
@@ -90,7 +89,7 @@ static unsigned char *read_weights(const struct ops_aot_model *m, const char *pa
     free(w);
     return NULL;
   }
-  if (ops_aot_fnv1a(w, bytes) != m->weights_fnv1a) {
+  if (ops_aot_fnv1a(OPS_AOT_FNV1A_INIT, w, bytes) != m->weights_fnv1a) {
     say(err, err_len,
         "%s: the weights file's checksum does not match this library's (it "
         "belongs to another compilation)",

@@ -104,7 +104,9 @@ void *ops_aot_instance_ptr(const struct ops_aot_instance *inst, struct ops_aot_r
 /* The instance's arena. */
 void *ops_aot_instance_arena(const struct ops_aot_instance *inst);
 
-/* FNV-1a (64 bit) of `n` bytes: the weights file's checksum. */
-uint64_t ops_aot_fnv1a(const void *data, size_t n);
+/* FNV-1a (64 bit), the weights file's checksum: start from OPS_AOT_FNV1A_INIT and feed the bytes
+ * in order, in one call or several. */
+#define OPS_AOT_FNV1A_INIT 0xcbf29ce484222325u
+uint64_t ops_aot_fnv1a(uint64_t h, const void *data, size_t n);
 
 #endif /* OPSCOPE_RUNTIME_AOT_RUNTIME_H */

@@ -10,16 +10,7 @@
 #include "profiler/clock.h"
 #include "src/api-impl.h"
 #include "src/cli.h"
-
-static void human_bytes(size_t n, char *buf, size_t len) {
-  if (n >= (size_t)1 << 20) {
-    snprintf(buf, len, "%.1f MiB", (double)n / (double)((size_t)1 << 20));
-  } else if (n >= 1024) {
-    snprintf(buf, len, "%.1f KiB", (double)n / 1024.0);
-  } else {
-    snprintf(buf, len, "%zu bytes", n);
-  }
-}
+#include "src/size.h"
 
 int ops_cli_compile(struct ops_cli_session *s) {
   const struct ops_cli_options *o = s->opts;
@@ -62,10 +53,10 @@ int ops_cli_compile(struct ops_cli_session *s) {
     rc = ops_cli_fail((int)est, d.msg);
   } else if (!o->quiet) {
     char w[32], a[32];
-    human_bytes(res.weights_bytes, w, sizeof w);
-    human_bytes(exec->exec->arena_bytes, a, sizeof a);
     printf("Compiled %s for %s (%s) at O%d: %zu ops, weights %s, arena %s\n", o->model,
-           opscope_unit_name(o->compile_unit), ops_cpu_isa_name(), opts.opt_level, res.n_ops, w, a);
+           opscope_unit_name(o->compile_unit), ops_cpu_isa_name(), opts.opt_level, res.n_ops,
+           ops_format_bytes(res.weights_bytes, w, sizeof w),
+           ops_format_bytes(exec->exec->arena_bytes, a, sizeof a));
     printf("  %s.c  %s.h  %s.weights\n", res.base, res.base, res.base);
     printf("  %s.so  (compiled in %.0f ms, built in %.0f ms)\n", res.base, compile_ms,
            res.build_ms);

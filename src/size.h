@@ -46,4 +46,8 @@ char *ops_strdup(const char *s);
 /* Duplicates `n` bytes of `s` and terminates them; NULL on failure. */
 char *ops_strndup(const char *s, size_t n);
 
+/* `n` bytes for people: "12.3 MiB", "4.0 KiB", "512 bytes" (binary units), written to buf (len
+ * bytes), which it returns. */
+const char *ops_format_bytes(size_t n, char *buf, size_t len);
+
 #endif /* OPSCOPE_SRC_SIZE_H */
