@@ -86,7 +86,7 @@ static void pool_task(const struct ops_task *task, void *arg) {
   const struct run_ctx *r = arg;
   if (r->ct != NULL) {
     ops_f32_gemm_run_transposed(r->cfg, r->m, r->n, r->k, r->packed_a, r->packed_rows, r->c, r->n,
-                                NULL, NULL, r->ct, task);
+                                NULL, r->ct, task);
     return;
   }
   ops_f32_gemm_run(r->cfg, r->m, r->n, r->k, r->a, r->k, r->w, r->c, r->n, NULL, task);

@@ -2,11 +2,14 @@
  * The SIMD unit's f32 Conv (the layout the binder chose is in kernels/params-simd.h).
  *
  * GEMM path, per image and group: Y[Mg, P] = W[Mg, Kg] x cols[Kg, P] + bias. The columns go
- * straight into the GEMM's packed-B panels (f32-conv-pack.c for 2-D convolutions; X's planes
- * through the packer for 1x1 stride-1 ones, whose planes are the columns; an im2col matrix
- * first only for 1-D and 3-D), then the GEMM runs over its tile grid, then bias, clamp and a
- * fused activation run over the output rows. On the threads unit the three phases are split
- * over the pool in one run with a barrier between them, so no phase is left serial.
+ * straight into the GEMM's packed-B panels (f32-conv-pack.c for 2-D convolutions; an im2col
+ * matrix first only for 1-D and 3-D), then the GEMM runs over its tile grid with the bias per
+ * channel and the clamp in the microkernel's epilogue; only an activation the clamp cannot
+ * express takes a pass over the output rows after it. A 1x1 stride-1 convolution's input
+ * planes are already the columns, row-major, so the GEMM reads them in place with no packing
+ * (ops_f32_gemm_run_rows): on squeezenet1_1 packing them took as long as the GEMM of the
+ * squeeze layers, and on two threads longer. On the threads unit the phases are split over the
+ * pool in one run with a barrier between them, so no phase is left serial.
  * When the binder packed the weights (p->packed_w_offset), the GEMM is Y^T = cols^T W^T with the
  * vectors along the output channels instead of the pixels: the columns are packed in the
  * transposed driver's row panels and Y^T, in scratch, is transposed into Y by the GEMM.
@@ -48,8 +51,19 @@ static size_t aligned_or_max(bool ok, size_t bytes) {
   return ok && bytes <= SIZE_MAX - ALIGN ? align_up(bytes) : SIZE_MAX;
 }
 
+/* Whether the GEMM reads X's channel planes in place as a row-major B: a 1x1 convolution
+ * (p->direct) in the plain orientation with few output channels. Reading in place steps down
+ * K rows a plane apart for every panel, which the prefetchers follow worse than the packer's
+ * copy; that pays only while few row tiles share each panel (squeezenet1_1's squeeze layers,
+ * 16 and 32 channels: 81 against 106 us, and 33 against 36 us, with packing; its classifier,
+ * 1000 channels, ran 934 against 836 us). */
+static bool reads_in_place(const struct ops_simd_conv_params *p) {
+  return p->direct && p->packed_w_offset == 0 && p->Mg <= 5 * p->cfg->mr;
+}
+
 static size_t packed_bytes(const struct ops_simd_conv_params *p) {
   size_t bytes = 0;
+  if (reads_in_place(p)) return 0;
   bool ok = ops_f32_gemm_packed_b_size(panel_width(p), p->P, p->Kg, &bytes);
   return aligned_or_max(ok, bytes);
 }
@@ -131,9 +145,31 @@ struct gemm_conv {
   float *yt;                          /* Y^T [P, Mg] scratch (transposed orientation) */
 };
 
+/* The activation the clamp cannot express, over this thread's rows of Y, after a barrier:
+ * the rows cross the GEMM's tiles, which other threads wrote. */
+static void post_act_rows(const struct gemm_conv *j, const struct ops_task *task) {
+  const struct ops_simd_conv_params *p = j->p;
+  if (p->post_act.kind == OPS_KACT_NONE) return;
+  const size_t ith = task != NULL ? (size_t)task->ith : 0;
+  const size_t nth = task != NULL ? (size_t)task->nth : 1;
+  if (task != NULL) ops_pool_barrier(task);
+  for (size_t m = p->Mg * ith / nth; m < p->Mg * (ith + 1) / nth; m++)
+    ops_f32_post_act(&p->post_act, j->y + m * p->P, p->P);
+}
+
 static void gemm_conv_task(const struct ops_task *task, void *ctx) {
   const struct gemm_conv *j = ctx;
   const struct ops_simd_conv_params *p = j->p;
+  /* Bias per output channel and the clamp are the microkernel's epilogue either way. */
+  const struct ops_f32_gemm_params fused = {NULL, p->clamp, j->bias};
+  if (reads_in_place(p)) {
+    /* A 1x1 convolution's input planes are B itself, read where they are: no packing, no
+     * barrier. */
+    ops_f32_gemm_run_rows(p->cfg, p->Mg, p->P, p->Kg, j->w, p->Kg, j->src, p->P, j->y, p->P, &fused,
+                          task);
+    post_act_rows(j, task);
+    return;
+  }
   const size_t ith = task != NULL ? (size_t)task->ith : 0;
   const size_t nth = task != NULL ? (size_t)task->nth : 1;
   const size_t nr = panel_width(p), panels = p->P / nr + (p->P % nr != 0);
@@ -146,38 +182,13 @@ static void gemm_conv_task(const struct ops_task *task, void *ctx) {
     ops_f32_gemm_pack_b(nr, n1 - n0, p->Kg, j->src + n0, p->P, 1, j->packed + n0 * p->Kg);
   }
   if (task != NULL) ops_pool_barrier(task);
-  static const struct ops_f32_gemm_params none = {NULL, {-INFINITY, INFINITY}};
   if (j->packed_w != NULL) {
-    /* The bias per channel is the microkernel's bias of Y^T and the clamp its epilogue, so only
-     * an activation the clamp cannot express is left for the pass below. */
-    const struct ops_f32_gemm_params fused = {NULL, p->clamp};
     ops_f32_gemm_run_transposed(p->cfg, p->Mg, p->P, p->Kg, j->packed_w, j->packed, j->y, p->P,
-                                &fused, j->bias, j->yt, task);
-    if (p->post_act.kind == OPS_KACT_NONE) return;
-    if (task != NULL) ops_pool_barrier(task);
-    for (size_t m = p->Mg * ith / nth; m < p->Mg * (ith + 1) / nth; m++)
-      ops_f32_post_act(&p->post_act, j->y + m * p->P, p->P);
-    return;
+                                &fused, j->yt, task);
+  } else {
+    ops_f32_gemm_run(p->cfg, p->Mg, p->P, p->Kg, j->w, p->Kg, j->packed, j->y, p->P, &fused, task);
   }
-  ops_f32_gemm_run(p->cfg, p->Mg, p->P, p->Kg, j->w, p->Kg, j->packed, j->y, p->P, &none, task);
-  /* Nothing to add, clamp or activate: the GEMM's output is the result, so no second sweep
-   * over Y (and no barrier before one). */
-  if (j->bias == NULL && p->clamp.min == -INFINITY && p->clamp.max == INFINITY &&
-      p->post_act.kind == OPS_KACT_NONE) {
-    return;
-  }
-  if (task != NULL) ops_pool_barrier(task);
-  /* Bias per output channel (a row here), the clamp and the activation, one pass. */
-  for (size_t m = p->Mg * ith / nth; m < p->Mg * (ith + 1) / nth; m++) {
-    float b = j->bias != NULL ? j->bias[m] : 0.0f, lo = p->clamp.min, hi = p->clamp.max;
-    float *row = j->y + m * p->P;
-    for (size_t o = 0; o < p->P; o++) {
-      float v = row[o] + b;
-      v = v < lo ? lo : v;
-      row[o] = v > hi ? hi : v;
-    }
-    ops_f32_post_act(&p->post_act, row, p->P);
-  }
+  post_act_rows(j, task);
 }
 
 /* The depthwise path over channels [c0, c1) of all images, with one padded plane. */

@@ -60,14 +60,19 @@ static void fill_bias(size_t m0, size_t m1, size_t N, float *C, size_t ldc,
     }
 }
 
-void ops_f32_gemm_run(const struct ops_kconfig_gemm *cfg, size_t M, size_t N, size_t K,
-                      const float *A, size_t lda, const float *packed_b, float *C, size_t ldc,
-                      const struct ops_f32_gemm_params *params, const struct ops_task *task) {
+/* The tiles of this thread's share, B's block (column n0, row k0) at b + n0 * col_step +
+ * k0 * k_step with its rows k_step apart: packed panels (col_step K, k_step nr) or a row-major
+ * B read in place (col_step 1, k_step ldb). */
+static void run_tiles(const struct ops_kconfig_gemm *cfg, size_t M, size_t N, size_t K,
+                      const float *A, size_t lda, const float *b, size_t col_step, size_t k_step,
+                      float *C, size_t ldc, const struct ops_f32_gemm_params *params,
+                      const struct ops_task *task) {
   const size_t ith = task != NULL ? (size_t)task->ith : 0;
   const size_t nth = task != NULL ? (size_t)task->nth : 1;
   if (M == 0 || N == 0) return;
+  const float *row_bias = params != NULL && params->bias == NULL ? params->row_bias : NULL;
   if (K == 0) {
-    fill_bias(M * ith / nth, M * (ith + 1) / nth, N, C, ldc, params, NULL);
+    fill_bias(M * ith / nth, M * (ith + 1) / nth, N, C, ldc, params, row_bias);
     return;
   }
 
@@ -80,18 +85,33 @@ void ops_f32_gemm_run(const struct ops_kconfig_gemm *cfg, size_t M, size_t N, si
 
   const struct ops_f32_minmax_params *minmax = params != NULL ? &params->minmax : NULL;
   const float *bias = params != NULL ? params->bias : NULL;
+  const unsigned bias_flag = row_bias != NULL ? OPS_F32_GEMM_ROW_BIAS : 0;
   for (size_t k0 = 0; k0 < K; k0 += kc_max) {
     const size_t kc = K - k0 < kc_max ? K - k0 : kc_max;
-    unsigned flags = k0 > 0 ? OPS_F32_GEMM_LOAD_C : 0;
+    unsigned flags = k0 > 0 ? OPS_F32_GEMM_LOAD_C : bias_flag;
     if (k0 + kc == K && minmax != NULL) flags |= OPS_F32_GEMM_CLAMP;
     for (size_t t = t0; t < t1; t++) {
       const size_t jn = t / m_tiles, im = t % m_tiles;
       const size_t m0 = im * mr, n0 = jn * nr;
       const size_t rows = M - m0 < mr ? M - m0 : mr, cols = N - n0 < nr ? N - n0 : nr;
-      cfg->ukernel(rows, cols, kc, A + m0 * lda + k0, lda, packed_b + (n0 * K + k0 * nr),
-                   bias != NULL ? bias + n0 : NULL, C + m0 * ldc + n0, ldc, flags, minmax);
+      const float *tile_bias = row_bias != NULL ? row_bias + m0 : bias != NULL ? bias + n0 : NULL;
+      cfg->ukernel(rows, cols, kc, A + m0 * lda + k0, lda, b + (n0 * col_step + k0 * k_step),
+                   k_step, tile_bias, C + m0 * ldc + n0, ldc, flags, minmax);
     }
   }
+}
+
+void ops_f32_gemm_run(const struct ops_kconfig_gemm *cfg, size_t M, size_t N, size_t K,
+                      const float *A, size_t lda, const float *packed_b, float *C, size_t ldc,
+                      const struct ops_f32_gemm_params *params, const struct ops_task *task) {
+  run_tiles(cfg, M, N, K, A, lda, packed_b, K, cfg->nr, C, ldc, params, task);
+}
+
+void ops_f32_gemm_run_rows(const struct ops_kconfig_gemm *cfg, size_t M, size_t N, size_t K,
+                           const float *A, size_t lda, const float *B, size_t ldb, float *C,
+                           size_t ldc, const struct ops_f32_gemm_params *params,
+                           const struct ops_task *task) {
+  run_tiles(cfg, M, N, K, A, lda, B, 1, ldb, C, ldc, params, task);
 }
 
 /* n rounded up to a multiple of `tile`, as a double: the sizes come from models and their
@@ -164,8 +184,9 @@ static void owned_rows(bool rows_outer, size_t jn, size_t t0, size_t t1, size_t 
 
 void ops_f32_gemm_run_transposed(const struct ops_kconfig_gemm *cfg, size_t M, size_t N, size_t K,
                                  const float *packed_a, const float *packed_rows, float *C,
-                                 size_t ldc, const struct ops_f32_gemm_params *params,
-                                 const float *row_bias, float *ct, const struct ops_task *task) {
+                                 size_t ldc, const struct ops_f32_gemm_params *params, float *ct,
+                                 const struct ops_task *task) {
+  const float *row_bias = params != NULL ? params->row_bias : NULL;
   const size_t ith = task != NULL ? (size_t)task->ith : 0;
   const size_t nth = task != NULL ? (size_t)task->nth : 1;
   if (M == 0 || N == 0) return;
@@ -210,7 +231,7 @@ void ops_f32_gemm_run_transposed(const struct ops_kconfig_gemm *cfg, size_t M, s
       for (size_t im = im0; im < im1; im++) {
         const size_t r0 = im * mr, rows = N - r0 < mr ? N - r0 : mr;
         const float *a = packed_rows + (r0 / width * width * K + k0 * width + r0 % width);
-        cfg->ukernel(rows, cols, kc, a, width, packed_a + (n0 * K + k0 * nr),
+        cfg->ukernel(rows, cols, kc, a, width, packed_a + (n0 * K + k0 * nr), nr,
                      row_bias != NULL ? row_bias + n0 : NULL, ct + r0 * ldt + n0, ldt, flags,
                      clamp_in_tile ? &params->minmax : NULL);
       }

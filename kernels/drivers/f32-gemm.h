@@ -24,9 +24,12 @@
 
 /* The fused epilogue of a GEMM node. */
 struct ops_f32_gemm_params {
-  const float *bias;                   /* N floats added to every row, or NULL */
+  const float *bias;                   /* N floats, one per column, added to every row, or NULL */
   struct ops_f32_minmax_params minmax; /* clamp: {0, +INFINITY} for Relu, {lo, hi} for Clip,
                                           {-INFINITY, +INFINITY} for none */
+  const float *row_bias; /* M floats, one per row, added to every column (a Conv's bias per
+                            output channel), or NULL; ops_f32_gemm_run takes bias or row_bias,
+                            not both */
 };
 
 /* Bytes of B packed for panels nr wide: ceil(N / nr) * nr * K floats. False when that
@@ -46,13 +49,23 @@ void ops_f32_gemm_pack_b(size_t nr, size_t N, size_t K, const float *B, size_t k
  *   A, lda        A row-major, rows lda >= K elements apart
  *   packed_b      B packed for cfg->nr by ops_f32_gemm_pack_b with the same N and K
  *   C, ldc        C row-major, rows ldc >= N elements apart; must not overlap A or B
- *   params        bias and clamp, or NULL for neither
+ *   params        bias (per column or per row) and clamp, or NULL for neither; both biases
+ *                 given is a caller's mistake and the row bias is ignored
  *   task          the thread's share of a pool run (tiles split by ith/nth, each thread
  *                 writing its own tiles, so no barrier is needed), or NULL to do all of it
  * Every thread of a run calls it with the same arguments but its own task. */
 void ops_f32_gemm_run(const struct ops_kconfig_gemm *cfg, size_t M, size_t N, size_t K,
                       const float *A, size_t lda, const float *packed_b, float *C, size_t ldc,
                       const struct ops_f32_gemm_params *params, const struct ops_task *task);
+
+/* ops_f32_gemm_run on a row-major B read in place (row k at B + k * ldb, ldb >= N), with no
+ * packing: the microkernel steps down B's rows ldb apart. It suits a B that few row tiles
+ * read, such as the input planes of a 1x1 convolution with few output channels, where packing
+ * would copy B once to save less than that on the loads of the GEMM. */
+void ops_f32_gemm_run_rows(const struct ops_kconfig_gemm *cfg, size_t M, size_t N, size_t K,
+                           const float *A, size_t lda, const float *B, size_t ldb, float *C,
+                           size_t ldc, const struct ops_f32_gemm_params *params,
+                           const struct ops_task *task);
 
 /* Whether ops_f32_gemm_run_transposed suits an M x N x K product better than ops_f32_gemm_run:
  * true when vectors along M fill the register tiles enough better than vectors along N to pay
@@ -73,14 +86,13 @@ bool ops_f32_gemm_transposed_scratch_size(size_t M, size_t N, size_t *bytes);
  *   packed_a      A as the packed operand: ops_f32_gemm_pack_b(cfg->nr, M, K, A, 1, lda)
  *   packed_rows   B as the row operand, in panels ops_f32_gemm_row_panel_width(cfg) = W wide:
  *                 ops_f32_gemm_pack_b(W, N, K, B, ldb, 1)
- *   row_bias      M floats, one added to each row of C (a Conv's per-channel bias), or NULL;
- *                 free here, since it is the microkernel's bias of C^T
+ *   params        as for ops_f32_gemm_run, except that bias and row_bias may both be given;
+ *                 the row bias is free here, since it is the microkernel's bias of C^T
  *   ct            scratch of ops_f32_gemm_transposed_scratch_size(M, N) bytes, any alignment
- * and the rest as ops_f32_gemm_run (bias: N floats, one per column; task: this thread's share,
- * no barrier). */
+ * and the rest as ops_f32_gemm_run (task: this thread's share, no barrier). */
 void ops_f32_gemm_run_transposed(const struct ops_kconfig_gemm *cfg, size_t M, size_t N, size_t K,
                                  const float *packed_a, const float *packed_rows, float *C,
-                                 size_t ldc, const struct ops_f32_gemm_params *params,
-                                 const float *row_bias, float *ct, const struct ops_task *task);
+                                 size_t ldc, const struct ops_f32_gemm_params *params, float *ct,
+                                 const struct ops_task *task);
 
 #endif /* OPSCOPE_KERNELS_DRIVERS_F32_GEMM_H */

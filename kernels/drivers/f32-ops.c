@@ -70,7 +70,7 @@ enum ops_kresult ops_f32_gemm_kernel__simd(const struct ops_kcall *call) {
   }
   float *a_t = p->trans_a ? (float *)scratch : NULL;
   size_t a_elems = p->M * p->K, b_elems = p->K * p->N;
-  struct ops_f32_gemm_params gp = {p->post ? NULL : p->bias, p->clamp};
+  struct ops_f32_gemm_params gp = {p->post ? NULL : p->bias, p->clamp, NULL};
   if (p->post) gp.minmax = (struct ops_f32_minmax_params){-INFINITY, INFINITY};
   for (int64_t b = 0; b < p->batch; b++) {
     int64_t ai = p->a_index ? p->a_index[b] : 0, bi = p->b_index ? p->b_index[b] : 0;

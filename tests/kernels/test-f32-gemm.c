@@ -19,6 +19,8 @@
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "kernels/cpu.h"
 #include "kernels/drivers/f32-gemm.h"
@@ -51,6 +53,27 @@ static float rnd(void) {
 static void fill(float *p, size_t n) {
   for (size_t i = 0; i < n; i++)
     p[i] = rnd();
+}
+
+/* n floats that end where an inaccessible page begins, so reading one float past them faults
+ * (masked-off vector lanes do not). Free with guarded_free(p, n). */
+static size_t guarded_span(size_t n, size_t *page) {
+  *page = (size_t)sysconf(_SC_PAGESIZE);
+  return (n * sizeof(float) + *page - 1) / *page * *page + *page;
+}
+
+static float *guarded_floats(size_t n) {
+  size_t page, span = guarded_span(n, &page);
+  unsigned char *base =
+      mmap(NULL, span, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  assert_true(base != MAP_FAILED);
+  assert_int_equal(mprotect(base + span - page, page, PROT_NONE), 0);
+  return (float *)(base + span - page) - n;
+}
+
+static void guarded_free(float *p, size_t n) {
+  size_t page, span = guarded_span(n, &page);
+  munmap((unsigned char *)(p + n) + page - span, span);
 }
 
 /* Skips the case when the CPU (before any cap) lacks the variant's ISA. */
@@ -130,7 +153,7 @@ static void check_ukernel(const struct variant *v) {
           const struct ops_f32_minmax_params relu = {0.0f, INFINITY};
           const float *bp = (mode & 2) ? bias + 1 : NULL;
           unsigned flags = (mode & 2) ? OPS_F32_GEMM_CLAMP : 0;
-          v->fn(mr, nc, K, ap, lda, w, bp, cp, ldc, flags, &relu);
+          v->fn(mr, nc, K, ap, lda, w, v->nr, bp, cp, ldc, flags, &relu);
           check(v->name, mr, nc, K, ap, lda, b, bp, (mode & 2) ? &relu : NULL, cp, ldc);
           /* PACKED_A: the same rows as one panel, column k at k * lda_p, lda_p > mr so the
            * stride is not the row count; unaligned on odd modes like A. */
@@ -143,19 +166,32 @@ static void check_ukernel(const struct variant *v) {
                 pa[(mode & 1) + k * lda_p + i] = ap[i * lda + k];
             for (size_t i = 0; i < v->mr * ldc; i++)
               cp[i] = SENTINEL;
-            v->fn(mr, nc, K, pa + (mode & 1), lda_p, w, bp, cp, ldc, flags | OPS_F32_GEMM_PACKED_A,
-                  &relu);
+            v->fn(mr, nc, K, pa + (mode & 1), lda_p, w, v->nr, bp, cp, ldc,
+                  flags | OPS_F32_GEMM_PACKED_A, &relu);
             char what[128];
             snprintf(what, sizeof what, "%s packed A", v->name);
             check(what, mr, nc, K, ap, lda, b, bp, (mode & 2) ? &relu : NULL, cp, ldc);
             free(pa);
+            /* B row-major and read in place, rows nc floats apart, ending at a page no access
+             * may touch: a load past the tile's nc columns faults. With a row bias on the modes
+             * that have a bias, so the flag meets both B layouts. */
+            float *rows = guarded_floats(K * nc);
+            memcpy(rows, b, K * nc * sizeof *rows);
             for (size_t i = 0; i < v->mr * ldc; i++)
               cp[i] = SENTINEL;
-            v->fn(mr, nc, K, ap, lda, w, bp, cp, ldc, flags, &relu);
+            const float *rb = (mode & 2) ? bias : NULL;
+            v->fn(mr, nc, K, ap, lda, rows, nc, rb, cp, ldc,
+                  flags | ((mode & 2) ? OPS_F32_GEMM_ROW_BIAS : 0u), &relu);
+            snprintf(what, sizeof what, "%s B in place%s", v->name, rb ? ", row bias" : "");
+            check_rb(what, mr, nc, K, ap, lda, b, NULL, rb, (mode & 2) ? &relu : NULL, cp, ldc);
+            guarded_free(rows, K * nc);
+            for (size_t i = 0; i < v->mr * ldc; i++)
+              cp[i] = SENTINEL;
+            v->fn(mr, nc, K, ap, lda, w, v->nr, bp, cp, ldc, flags, &relu);
           }
           /* LOAD_C: a second call adds the same product to what is there (bias ignored). */
           if (mode == 0) {
-            v->fn(mr, nc, K, ap, lda, w, bias, cp, ldc, OPS_F32_GEMM_LOAD_C, &relu);
+            v->fn(mr, nc, K, ap, lda, w, v->nr, bias, cp, ldc, OPS_F32_GEMM_LOAD_C, &relu);
             for (size_t i = 0; i < mr; i++)
               for (size_t j = 0; j < nc; j++) {
                 double s = 0, mag = 0;
@@ -220,6 +256,35 @@ static void check_driver(const struct variant *v, const struct ops_kconfig_gemm 
   check(what, M, N, K, ap, lda, b, pp != NULL ? pp->bias : NULL, pp != NULL ? &pp->minmax : NULL,
         cp, ldc);
 
+  /* B row-major and read in place (ops_f32_gemm_run_rows), rows ldb >= N apart, with a row
+   * bias instead of the column bias on two modes of three. */
+  {
+    const size_t ldb = N + ((mode & 1) ? 2 : 0);
+    float *rows = guarded_floats(K * ldb);
+    for (size_t k = 0; k < K; k++)
+      for (size_t n = 0; n < ldb; n++)
+        rows[k * ldb + n] = n < N ? b[k * N + n] : SENTINEL;
+    float *rbias = calloc(M + 1, sizeof *rbias);
+    assert_non_null(rbias);
+    fill(rbias, M);
+    struct ops_f32_gemm_params rp = params;
+    if (mode % 3 != 0) {
+      rp.bias = NULL;
+      rp.row_bias = rbias;
+    }
+    for (size_t i = 0; i < M * ldc; i++)
+      cp[i] = SENTINEL;
+    for (int t = 0; t < nth; t++) {
+      struct ops_task task = {.ith = t, .nth = nth};
+      ops_f32_gemm_run_rows(&c2, M, N, K, ap, lda, rows, ldb, cp, ldc, &rp, &task);
+    }
+    snprintf(what, sizeof what, "%s driver, B in place (mode %u, kc %zu, %d threads)", v->name,
+             mode, c2.kc, nth);
+    check_rb(what, M, N, K, ap, lda, b, rp.bias, rp.row_bias, &rp.minmax, cp, ldc);
+    free(rbias);
+    guarded_free(rows, K * ldb);
+  }
+
   /* The same product computed as C^T = B^T A^T: A packed in nr panels (from its row-major
    * layout, with lda), B in mr panels, C^T in scratch. */
   size_t a_bytes, rows_bytes, ct_bytes;
@@ -237,25 +302,28 @@ static void check_driver(const struct variant *v, const struct ops_kconfig_gemm 
   assert_non_null(row_bias);
   fill(row_bias, M);
   const float *rb = mode % 3 != 0 ? row_bias : NULL;
+  struct ops_f32_gemm_params tp = {.bias = NULL, .minmax = {-INFINITY, INFINITY}};
+  if (pp != NULL) tp = *pp;
+  tp.row_bias = rb;
   for (size_t i = 0; i < M * ldc; i++)
     cp[i] = SENTINEL;
   for (int t = 0; t < nth; t++) {
     struct ops_task task = {.ith = t, .nth = nth};
-    ops_f32_gemm_run_transposed(&c2, M, N, K, pa + off, pr + off, cp, ldc, pp, rb, ct + off, &task);
+    ops_f32_gemm_run_transposed(&c2, M, N, K, pa + off, pr + off, cp, ldc, &tp, ct + off, &task);
   }
   snprintf(what, sizeof what, "%s transposed driver (mode %u, kc %zu, %d threads, row bias %s)",
            v->name, mode, c2.kc, nth, rb != NULL ? "yes" : "no");
-  check_rb(what, M, N, K, ap, lda, b, pp != NULL ? pp->bias : NULL, rb,
-           pp != NULL ? &pp->minmax : NULL, cp, ldc);
+  check_rb(what, M, N, K, ap, lda, b, tp.bias, rb, pp != NULL ? &pp->minmax : NULL, cp, ldc);
   /* Again with a row bias, a clamp and no column bias, whatever the mode: the clamp then runs
    * inside the tile on the last K block (the modes above tie K = 300 to a column bias). */
-  const struct ops_f32_gemm_params clamp_only = {.bias = NULL, .minmax = {-0.5f, 0.75f}};
+  const struct ops_f32_gemm_params clamp_only = {
+      .bias = NULL, .minmax = {-0.5f, 0.75f}, .row_bias = row_bias};
   for (size_t i = 0; i < M * ldc; i++)
     cp[i] = SENTINEL;
   for (int t = 0; t < nth; t++) {
     struct ops_task task = {.ith = t, .nth = nth};
-    ops_f32_gemm_run_transposed(&c2, M, N, K, pa + off, pr + off, cp, ldc, &clamp_only, row_bias,
-                                ct + off, &task);
+    ops_f32_gemm_run_transposed(&c2, M, N, K, pa + off, pr + off, cp, ldc, &clamp_only, ct + off,
+                                &task);
   }
   snprintf(what, sizeof what, "%s transposed driver, clamp in the tile (mode %u, kc %zu)", v->name,
            mode, c2.kc);
@@ -351,19 +419,21 @@ static void test_transposed_edges(void **state) {
   const struct ops_kconfig_gemm *cfg = ops_kconfig_f32_gemm();
   float bias[3] = {-2.0f, 0.5f, 3.0f}, c[6], ct[6];
   struct ops_f32_gemm_params p = {.bias = bias, .minmax = {0.0f, 1.0f}};
-  ops_f32_gemm_run_transposed(cfg, 2, 3, 0, NULL, NULL, c, 3, &p, NULL, ct, NULL);
+  ops_f32_gemm_run_transposed(cfg, 2, 3, 0, NULL, NULL, c, 3, &p, ct, NULL);
   const float want[6] = {0.0f, 0.5f, 1.0f, 0.0f, 0.5f, 1.0f};
   for (int i = 0; i < 6; i++)
     OPS_ASSERT_NEAR(c[i], want[i], 0);
   /* With a row bias: clamp(row_bias[i] + bias[j]). */
   const float row_bias[2] = {0.25f, -0.75f};
-  ops_f32_gemm_run_transposed(cfg, 2, 3, 0, NULL, NULL, c, 3, &p, row_bias, ct, NULL);
+  struct ops_f32_gemm_params p_rb = p;
+  p_rb.row_bias = row_bias;
+  ops_f32_gemm_run_transposed(cfg, 2, 3, 0, NULL, NULL, c, 3, &p_rb, ct, NULL);
   const float want_rb[6] = {0.0f, 0.75f, 1.0f, 0.0f, 0.0f, 1.0f};
   for (int i = 0; i < 6; i++)
     OPS_ASSERT_NEAR(c[i], want_rb[i], 0);
   c[0] = SENTINEL;
-  ops_f32_gemm_run_transposed(cfg, 0, 3, 4, NULL, NULL, c, 3, &p, NULL, ct, NULL);
-  ops_f32_gemm_run_transposed(cfg, 2, 0, 4, NULL, NULL, c, 3, &p, NULL, ct, NULL);
+  ops_f32_gemm_run_transposed(cfg, 0, 3, 4, NULL, NULL, c, 3, &p, ct, NULL);
+  ops_f32_gemm_run_transposed(cfg, 2, 0, 4, NULL, NULL, c, 3, &p, ct, NULL);
   OPS_ASSERT_NEAR(c[0], SENTINEL, 0);
 
   size_t a_bytes, b_bytes;
@@ -375,11 +445,13 @@ static void test_transposed_edges(void **state) {
   ops_f32_gemm_pack_b(cfg->nr, 1, 2, a, 1, 2, pa);
   ops_f32_gemm_pack_b(ops_f32_gemm_row_panel_width(cfg), 1, 2, b, 1, 1, pb);
   struct ops_f32_gemm_params relu = {.bias = NULL, .minmax = {0.0f, INFINITY}};
-  ops_f32_gemm_run_transposed(cfg, 1, 1, 2, pa, pb, c, 1, &relu, NULL, ct, NULL);
+  ops_f32_gemm_run_transposed(cfg, 1, 1, 2, pa, pb, c, 1, &relu, ct, NULL);
   assert_true(isnan(c[0]));
   /* NaN through the clamp fused into the tile (a row bias, no column bias) too. */
   const float one = 1.0f;
-  ops_f32_gemm_run_transposed(cfg, 1, 1, 2, pa, pb, c, 1, &relu, &one, ct, NULL);
+  struct ops_f32_gemm_params relu_rb = relu;
+  relu_rb.row_bias = &one;
+  ops_f32_gemm_run_transposed(cfg, 1, 1, 2, pa, pb, c, 1, &relu_rb, ct, NULL);
   assert_true(isnan(c[0]));
   free(pa);
   free(pb);

@@ -4,11 +4,11 @@
  * Each variant keeps an MR x 16 tile of C in ymm registers: per K step it loads 2 vectors of
  * packed B and, per row, broadcasts one element of A into 2 FMAs. 6x16 uses 12 accumulators,
  * 2 B vectors and 1 broadcast of the 16 registers. A full-width tile uses plain loads and
- * stores; a column tail uses vmaskmov, which is slow on some cores but runs only on the last
- * panel of a row. Row tails run the same body instantiated for fewer rows.
- * With OPS_F32_GEMM_PACKED_A the broadcasts read a packed panel (the tile's rows contiguous at
- * each K step) instead of rows a_stride apart; the flag is tested once per call, outside the K
- * loop, and each layout has its own instantiation.
+ * stores; a column tail uses vmaskmov for B and C, which is slow on some cores but runs only
+ * on the last panel of a row, and lets B be a row-major matrix read in place. Row tails run the
+ * same body instantiated for fewer rows. With OPS_F32_GEMM_PACKED_A the broadcasts read a packed
+ * panel (the tile's rows contiguous at each K step) instead of rows a_stride apart; the flag is
+ * tested once per call, outside the K loop, and each layout has its own instantiation.
  *
  * All variants share one always-inlined body whose row count is a constant at each call site,
  * so the compiler keeps the tile in registers. Built with -mavx2 -mfma (kernels/CMakeLists.txt).
@@ -37,8 +37,9 @@ static const int32_t mask_table[16] = {-1, -1, -1, -1, -1, -1, -1, -1, 0, 0, 0, 
 
 static inline __attribute__((always_inline)) void tile(size_t rows, bool packed, size_t nc,
                                                        size_t kc, const float *a, size_t a_stride,
-                                                       const float *w, const float *bias, float *c,
-                                                       size_t c_stride, unsigned flags,
+                                                       const float *w, size_t w_stride,
+                                                       const float *bias, float *c, size_t c_stride,
+                                                       unsigned flags,
                                                        const struct ops_f32_minmax_params *p) {
   const bool full = nc == NR;
   __m256i mask[NV];
@@ -66,6 +67,13 @@ static inline __attribute__((always_inline)) void tile(size_t rows, bool packed,
         acc[i][v] =
             full ? _mm256_loadu_ps(cr[i] + 8 * v) : _mm256_maskload_ps(cr[i] + 8 * v, mask[v]);
     }
+  } else if (bias != NULL && (flags & OPS_F32_GEMM_ROW_BIAS)) {
+    UNROLL
+    for (size_t i = 0; i < rows; i++) {
+      UNROLL
+      for (size_t v = 0; v < NV; v++)
+        acc[i][v] = _mm256_broadcast_ss(bias + i);
+    }
   } else {
     UNROLL
     for (size_t v = 0; v < NV; v++) {
@@ -78,16 +86,32 @@ static inline __attribute__((always_inline)) void tile(size_t rows, bool packed,
     }
   }
 
-  for (size_t k = 0; k < kc; k++) {
-    const __m256 w0 = _mm256_loadu_ps(w), w1 = _mm256_loadu_ps(w + 8);
-    w += NR;
-    UNROLL
-    for (size_t i = 0; i < rows; i++) {
-      __m256 av = _mm256_broadcast_ss(packed ? a + i : ar[i] + k);
-      acc[i][0] = _mm256_fmadd_ps(av, w0, acc[i][0]);
-      acc[i][1] = _mm256_fmadd_ps(av, w1, acc[i][1]);
+  /* A column tail masks its loads of B too, so a row-major B read in place (w_stride its row
+   * length) is never read past its right edge; the full-width loop keeps plain loads. */
+  if (full) {
+    for (size_t k = 0; k < kc; k++) {
+      const __m256 w0 = _mm256_loadu_ps(w), w1 = _mm256_loadu_ps(w + 8);
+      w += w_stride;
+      UNROLL
+      for (size_t i = 0; i < rows; i++) {
+        __m256 av = _mm256_broadcast_ss(packed ? a + i : ar[i] + k);
+        acc[i][0] = _mm256_fmadd_ps(av, w0, acc[i][0]);
+        acc[i][1] = _mm256_fmadd_ps(av, w1, acc[i][1]);
+      }
+      if (packed) a += a_stride;
     }
-    if (packed) a += a_stride;
+  } else {
+    for (size_t k = 0; k < kc; k++) {
+      const __m256 w0 = _mm256_maskload_ps(w, mask[0]), w1 = _mm256_maskload_ps(w + 8, mask[1]);
+      w += w_stride;
+      UNROLL
+      for (size_t i = 0; i < rows; i++) {
+        __m256 av = _mm256_broadcast_ss(packed ? a + i : ar[i] + k);
+        acc[i][0] = _mm256_fmadd_ps(av, w0, acc[i][0]);
+        acc[i][1] = _mm256_fmadd_ps(av, w1, acc[i][1]);
+      }
+      if (packed) a += a_stride;
+    }
   }
 
   if (flags & OPS_F32_GEMM_CLAMP) {
@@ -116,26 +140,28 @@ static inline __attribute__((always_inline)) void tile(size_t rows, bool packed,
 /* Runs the tile with `rows` a compile-time constant for each row count up to max_rows. */
 static inline __attribute__((always_inline)) void dispatch_rows(
     size_t max_rows, bool packed, size_t mr, size_t nc, size_t kc, const float *a, size_t a_stride,
-    const float *w, const float *bias, float *c, size_t c_stride, unsigned flags,
+    const float *w, size_t w_stride, const float *bias, float *c, size_t c_stride, unsigned flags,
     const struct ops_f32_minmax_params *p) {
   switch (mr < max_rows ? mr : max_rows) {
     case 1:
-      tile(1, packed, nc, kc, a, a_stride, w, bias, c, c_stride, flags, p);
+      tile(1, packed, nc, kc, a, a_stride, w, w_stride, bias, c, c_stride, flags, p);
       break;
     case 2:
-      tile(2, packed, nc, kc, a, a_stride, w, bias, c, c_stride, flags, p);
+      tile(2, packed, nc, kc, a, a_stride, w, w_stride, bias, c, c_stride, flags, p);
       break;
     case 3:
-      tile(3, packed, nc, kc, a, a_stride, w, bias, c, c_stride, flags, p);
+      tile(3, packed, nc, kc, a, a_stride, w, w_stride, bias, c, c_stride, flags, p);
       break;
     case 4:
-      tile(4, packed, nc, kc, a, a_stride, w, bias, c, c_stride, flags, p);
+      tile(4, packed, nc, kc, a, a_stride, w, w_stride, bias, c, c_stride, flags, p);
       break;
     case 5:
-      if (max_rows >= 5) tile(5, packed, nc, kc, a, a_stride, w, bias, c, c_stride, flags, p);
+      if (max_rows >= 5)
+        tile(5, packed, nc, kc, a, a_stride, w, w_stride, bias, c, c_stride, flags, p);
       break;
     case 6:
-      if (max_rows >= 6) tile(6, packed, nc, kc, a, a_stride, w, bias, c, c_stride, flags, p);
+      if (max_rows >= 6)
+        tile(6, packed, nc, kc, a, a_stride, w, w_stride, bias, c, c_stride, flags, p);
       break;
     default:
       break;
@@ -143,21 +169,23 @@ static inline __attribute__((always_inline)) void dispatch_rows(
 }
 
 void ops_f32_gemm_minmax_ukernel_6x16__simd_avx2(size_t mr, size_t nc, size_t kc, const float *a,
-                                                 size_t a_stride, const float *w, const float *bias,
-                                                 float *c, size_t c_stride, unsigned flags,
+                                                 size_t a_stride, const float *w, size_t w_stride,
+                                                 const float *bias, float *c, size_t c_stride,
+                                                 unsigned flags,
                                                  const struct ops_f32_minmax_params *params) {
   if (flags & OPS_F32_GEMM_PACKED_A)
-    dispatch_rows(6, true, mr, nc, kc, a, a_stride, w, bias, c, c_stride, flags, params);
+    dispatch_rows(6, true, mr, nc, kc, a, a_stride, w, w_stride, bias, c, c_stride, flags, params);
   else
-    dispatch_rows(6, false, mr, nc, kc, a, a_stride, w, bias, c, c_stride, flags, params);
+    dispatch_rows(6, false, mr, nc, kc, a, a_stride, w, w_stride, bias, c, c_stride, flags, params);
 }
 
 void ops_f32_gemm_minmax_ukernel_4x16__simd_avx2(size_t mr, size_t nc, size_t kc, const float *a,
-                                                 size_t a_stride, const float *w, const float *bias,
-                                                 float *c, size_t c_stride, unsigned flags,
+                                                 size_t a_stride, const float *w, size_t w_stride,
+                                                 const float *bias, float *c, size_t c_stride,
+                                                 unsigned flags,
                                                  const struct ops_f32_minmax_params *params) {
   if (flags & OPS_F32_GEMM_PACKED_A)
-    dispatch_rows(4, true, mr, nc, kc, a, a_stride, w, bias, c, c_stride, flags, params);
+    dispatch_rows(4, true, mr, nc, kc, a, a_stride, w, w_stride, bias, c, c_stride, flags, params);
   else
-    dispatch_rows(4, false, mr, nc, kc, a, a_stride, w, bias, c, c_stride, flags, params);
+    dispatch_rows(4, false, mr, nc, kc, a, a_stride, w, w_stride, bias, c, c_stride, flags, params);
 }

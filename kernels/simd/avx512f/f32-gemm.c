@@ -5,7 +5,8 @@
  * packed B and, per row, broadcasts one element of A into an FMA. 7x32 uses 14 accumulators and
  * 2 B vectors of the 32 registers, and issues 14 FMAs per 2 loads and 7 broadcasts. Column
  * tails use masked loads and stores (masked-off lanes never fault), so any nc <= NR runs
- * in the same loop; row tails run the same code instantiated for fewer rows.
+ * in the same loop, and B may be a row-major matrix read in place (w_stride its row length);
+ * row tails run the same code instantiated for fewer rows.
  * With OPS_F32_GEMM_PACKED_A the broadcasts read a packed panel (the tile's rows contiguous at
  * each K step) instead of rows a_stride apart; the flag is tested once per call, outside the K
  * loop, and each layout has its own instantiation.
@@ -37,10 +38,9 @@
 static inline __attribute__((always_inline)) void tile(size_t rows, size_t nv, bool packed,
                                                        size_t nc, size_t kc, const float *a,
                                                        size_t a_stride, const float *w,
-                                                       const float *bias, float *c, size_t c_stride,
-                                                       unsigned flags,
+                                                       size_t w_stride, const float *bias, float *c,
+                                                       size_t c_stride, unsigned flags,
                                                        const struct ops_f32_minmax_params *p) {
-  const size_t nr = 16 * nv;
   __mmask16 mask[MAX_NV];
   UNROLL
   for (size_t v = 0; v < nv; v++) {
@@ -64,6 +64,13 @@ static inline __attribute__((always_inline)) void tile(size_t rows, size_t nv, b
       for (size_t v = 0; v < nv; v++)
         acc[i][v] = _mm512_maskz_loadu_ps(mask[v], cr[i] + 16 * v);
     }
+  } else if (bias != NULL && (flags & OPS_F32_GEMM_ROW_BIAS)) {
+    UNROLL
+    for (size_t i = 0; i < rows; i++) {
+      UNROLL
+      for (size_t v = 0; v < nv; v++)
+        acc[i][v] = _mm512_set1_ps(bias[i]);
+    }
   } else {
     UNROLL
     for (size_t v = 0; v < nv; v++) {
@@ -75,16 +82,17 @@ static inline __attribute__((always_inline)) void tile(size_t rows, size_t nv, b
   }
 
   /* B is loaded inside the row loop and left to the compiler to load once per K step: an
-   * explicit array of B vectors is kept on the stack by clang. */
+   * explicit array of B vectors is kept on the stack by clang. The loads are masked, which
+   * costs nothing on AVX-512 and keeps a tile at a row-major B's right edge inside the row. */
   for (size_t k = 0; k < kc; k++) {
     UNROLL
     for (size_t i = 0; i < rows; i++) {
       __m512 av = _mm512_set1_ps(packed ? a[i] : ar[i][k]);
       UNROLL
       for (size_t v = 0; v < nv; v++)
-        acc[i][v] = _mm512_fmadd_ps(av, _mm512_loadu_ps(w + 16 * v), acc[i][v]);
+        acc[i][v] = _mm512_fmadd_ps(av, _mm512_maskz_loadu_ps(mask[v], w + 16 * v), acc[i][v]);
     }
-    w += nr;
+    w += w_stride;
     if (packed) a += a_stride;
   }
 
@@ -111,44 +119,55 @@ static inline __attribute__((always_inline)) void tile(size_t rows, size_t nv, b
  * tail keeps its accumulators in registers too. */
 static inline __attribute__((always_inline)) void dispatch_rows(
     size_t max_rows, size_t nv, bool packed, size_t mr, size_t nc, size_t kc, const float *a,
-    size_t a_stride, const float *w, const float *bias, float *c, size_t c_stride, unsigned flags,
-    const struct ops_f32_minmax_params *p) {
+    size_t a_stride, const float *w, size_t w_stride, const float *bias, float *c, size_t c_stride,
+    unsigned flags, const struct ops_f32_minmax_params *p) {
   switch (mr < max_rows ? mr : max_rows) {
     case 1:
-      tile(1, nv, packed, nc, kc, a, a_stride, w, bias, c, c_stride, flags, p);
+      tile(1, nv, packed, nc, kc, a, a_stride, w, w_stride, bias, c, c_stride, flags, p);
       break;
     case 2:
-      if (max_rows >= 2) tile(2, nv, packed, nc, kc, a, a_stride, w, bias, c, c_stride, flags, p);
+      if (max_rows >= 2)
+        tile(2, nv, packed, nc, kc, a, a_stride, w, w_stride, bias, c, c_stride, flags, p);
       break;
     case 3:
-      if (max_rows >= 3) tile(3, nv, packed, nc, kc, a, a_stride, w, bias, c, c_stride, flags, p);
+      if (max_rows >= 3)
+        tile(3, nv, packed, nc, kc, a, a_stride, w, w_stride, bias, c, c_stride, flags, p);
       break;
     case 4:
-      if (max_rows >= 4) tile(4, nv, packed, nc, kc, a, a_stride, w, bias, c, c_stride, flags, p);
+      if (max_rows >= 4)
+        tile(4, nv, packed, nc, kc, a, a_stride, w, w_stride, bias, c, c_stride, flags, p);
       break;
     case 5:
-      if (max_rows >= 5) tile(5, nv, packed, nc, kc, a, a_stride, w, bias, c, c_stride, flags, p);
+      if (max_rows >= 5)
+        tile(5, nv, packed, nc, kc, a, a_stride, w, w_stride, bias, c, c_stride, flags, p);
       break;
     case 6:
-      if (max_rows >= 6) tile(6, nv, packed, nc, kc, a, a_stride, w, bias, c, c_stride, flags, p);
+      if (max_rows >= 6)
+        tile(6, nv, packed, nc, kc, a, a_stride, w, w_stride, bias, c, c_stride, flags, p);
       break;
     case 7:
-      if (max_rows >= 7) tile(7, nv, packed, nc, kc, a, a_stride, w, bias, c, c_stride, flags, p);
+      if (max_rows >= 7)
+        tile(7, nv, packed, nc, kc, a, a_stride, w, w_stride, bias, c, c_stride, flags, p);
       break;
     case 8:
-      if (max_rows >= 8) tile(8, nv, packed, nc, kc, a, a_stride, w, bias, c, c_stride, flags, p);
+      if (max_rows >= 8)
+        tile(8, nv, packed, nc, kc, a, a_stride, w, w_stride, bias, c, c_stride, flags, p);
       break;
     case 9:
-      if (max_rows >= 9) tile(9, nv, packed, nc, kc, a, a_stride, w, bias, c, c_stride, flags, p);
+      if (max_rows >= 9)
+        tile(9, nv, packed, nc, kc, a, a_stride, w, w_stride, bias, c, c_stride, flags, p);
       break;
     case 10:
-      if (max_rows >= 10) tile(10, nv, packed, nc, kc, a, a_stride, w, bias, c, c_stride, flags, p);
+      if (max_rows >= 10)
+        tile(10, nv, packed, nc, kc, a, a_stride, w, w_stride, bias, c, c_stride, flags, p);
       break;
     case 11:
-      if (max_rows >= 11) tile(11, nv, packed, nc, kc, a, a_stride, w, bias, c, c_stride, flags, p);
+      if (max_rows >= 11)
+        tile(11, nv, packed, nc, kc, a, a_stride, w, w_stride, bias, c, c_stride, flags, p);
       break;
     case 12:
-      if (max_rows >= 12) tile(12, nv, packed, nc, kc, a, a_stride, w, bias, c, c_stride, flags, p);
+      if (max_rows >= 12)
+        tile(12, nv, packed, nc, kc, a, a_stride, w, w_stride, bias, c, c_stride, flags, p);
       break;
     default:
       break;
@@ -157,33 +176,40 @@ static inline __attribute__((always_inline)) void dispatch_rows(
 
 void ops_f32_gemm_minmax_ukernel_7x32__simd_avx512f(size_t mr, size_t nc, size_t kc, const float *a,
                                                     size_t a_stride, const float *w,
-                                                    const float *bias, float *c, size_t c_stride,
-                                                    unsigned flags,
+                                                    size_t w_stride, const float *bias, float *c,
+                                                    size_t c_stride, unsigned flags,
                                                     const struct ops_f32_minmax_params *params) {
   if (flags & OPS_F32_GEMM_PACKED_A)
-    dispatch_rows(7, 2, true, mr, nc, kc, a, a_stride, w, bias, c, c_stride, flags, params);
+    dispatch_rows(7, 2, true, mr, nc, kc, a, a_stride, w, w_stride, bias, c, c_stride, flags,
+                  params);
   else
-    dispatch_rows(7, 2, false, mr, nc, kc, a, a_stride, w, bias, c, c_stride, flags, params);
+    dispatch_rows(7, 2, false, mr, nc, kc, a, a_stride, w, w_stride, bias, c, c_stride, flags,
+                  params);
 }
 
 void ops_f32_gemm_minmax_ukernel_6x32__simd_avx512f(size_t mr, size_t nc, size_t kc, const float *a,
                                                     size_t a_stride, const float *w,
-                                                    const float *bias, float *c, size_t c_stride,
-                                                    unsigned flags,
+                                                    size_t w_stride, const float *bias, float *c,
+                                                    size_t c_stride, unsigned flags,
                                                     const struct ops_f32_minmax_params *params) {
   if (flags & OPS_F32_GEMM_PACKED_A)
-    dispatch_rows(6, 2, true, mr, nc, kc, a, a_stride, w, bias, c, c_stride, flags, params);
+    dispatch_rows(6, 2, true, mr, nc, kc, a, a_stride, w, w_stride, bias, c, c_stride, flags,
+                  params);
   else
-    dispatch_rows(6, 2, false, mr, nc, kc, a, a_stride, w, bias, c, c_stride, flags, params);
+    dispatch_rows(6, 2, false, mr, nc, kc, a, a_stride, w, w_stride, bias, c, c_stride, flags,
+                  params);
 }
 
 void ops_f32_gemm_minmax_ukernel_12x16__simd_avx512f(size_t mr, size_t nc, size_t kc,
                                                      const float *a, size_t a_stride,
-                                                     const float *w, const float *bias, float *c,
-                                                     size_t c_stride, unsigned flags,
+                                                     const float *w, size_t w_stride,
+                                                     const float *bias, float *c, size_t c_stride,
+                                                     unsigned flags,
                                                      const struct ops_f32_minmax_params *params) {
   if (flags & OPS_F32_GEMM_PACKED_A)
-    dispatch_rows(12, 1, true, mr, nc, kc, a, a_stride, w, bias, c, c_stride, flags, params);
+    dispatch_rows(12, 1, true, mr, nc, kc, a, a_stride, w, w_stride, bias, c, c_stride, flags,
+                  params);
   else
-    dispatch_rows(12, 1, false, mr, nc, kc, a, a_stride, w, bias, c, c_stride, flags, params);
+    dispatch_rows(12, 1, false, mr, nc, kc, a, a_stride, w, w_stride, bias, c, c_stride, flags,
+                  params);
 }

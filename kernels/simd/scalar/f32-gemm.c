@@ -11,8 +11,9 @@
 #define NR 4
 
 void ops_f32_gemm_minmax_ukernel_4x4__scalar(size_t mr, size_t nc, size_t kc, const float *a,
-                                             size_t a_stride, const float *w, const float *bias,
-                                             float *c, size_t c_stride, unsigned flags,
+                                             size_t a_stride, const float *w, size_t w_stride,
+                                             const float *bias, float *c, size_t c_stride,
+                                             unsigned flags,
                                              const struct ops_f32_minmax_params *params) {
   float acc[MR][NR];
   for (size_t i = 0; i < mr; i++)
@@ -21,17 +22,19 @@ void ops_f32_gemm_minmax_ukernel_4x4__scalar(size_t mr, size_t nc, size_t kc, co
         acc[i][j] = 0.0f;
       else if (flags & OPS_F32_GEMM_LOAD_C)
         acc[i][j] = c[i * c_stride + j];
+      else if (bias == NULL)
+        acc[i][j] = 0.0f;
       else
-        acc[i][j] = bias != NULL ? bias[j] : 0.0f;
+        acc[i][j] = flags & OPS_F32_GEMM_ROW_BIAS ? bias[i] : bias[j];
     }
 
   for (size_t k = 0; k < kc; k++) {
     for (size_t i = 0; i < mr; i++) {
       float av = flags & OPS_F32_GEMM_PACKED_A ? a[k * a_stride + i] : a[i * a_stride + k];
-      for (size_t j = 0; j < NR; j++)
+      for (size_t j = 0; j < nc; j++)
         acc[i][j] += av * w[j];
     }
-    w += NR;
+    w += w_stride;
   }
 
   for (size_t i = 0; i < mr; i++)
