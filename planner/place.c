@@ -124,7 +124,8 @@ static const struct ops_kernel_entry *simd_supports(const struct ops_graph *g,
 #define THREADS_MIN_BYTES (512.0 * 1024.0)
 
 /* The threads unit runs the SIMD kernels over the pool, so it can run what SIMD can, when each
- * GEMM the kernel splits (one per group of a grouped Conv) is worth splitting. */
+ * GEMM the kernel splits (one per group of a grouped Conv) is worth splitting. A depthwise Conv
+ * is one split of every channel's rows, so its whole work counts. */
 static const struct ops_kernel_entry *threads_supports(const struct ops_graph *g,
                                                        const struct ops_node *n,
                                                        const struct ops_node_cost *cost,
@@ -150,8 +151,10 @@ static const struct ops_kernel_entry *threads_supports(const struct ops_graph *g
     return k;
   }
   const struct ops_attr *group = ops_node_attr(n, "group");
-  double splits =
-      group != NULL && group->type == OPS_ATTR_INT && group->i > 1 ? (double)group->i : 1.0;
+  double splits = cost->cls != OPS_CLASS_DEPTHWISE && group != NULL &&
+                          group->type == OPS_ATTR_INT && group->i > 1
+                      ? (double)group->i
+                      : 1.0;
   double per_gemm = cost->flops / splits;
   if (per_gemm < THREADS_MIN_FLOPS) {
     *reason = OPS_REASON_TOO_SMALL;

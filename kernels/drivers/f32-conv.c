@@ -15,8 +15,8 @@
  * transposed driver's row panels and Y^T, in scratch, is transposed into Y by the GEMM.
  *
  * Depthwise path: each channel plane is copied into a zero-padded plane and run through the
- * direct microkernel; on the threads unit channels are claimed in chunks, each thread with its
- * own padded plane when the binder sized the scratch for that many.
+ * direct microkernel; on the threads unit each thread takes its share of every channel's
+ * output rows, with its own padded plane when the binder sized the scratch for that many.
  */
 #include <math.h>
 #include <stdbool.h>
@@ -191,7 +191,8 @@ static void gemm_conv_task(const struct ops_task *task, void *ctx) {
   post_act_rows(j, task);
 }
 
-/* The depthwise path over channels [c0, c1) of all images, with one padded plane. */
+/* The depthwise path: every channel of every image, each thread its own padded plane and its
+ * own share of each channel's output rows. */
 struct dw_conv {
   const struct ops_simd_conv_params *p;
   const float *x, *w, *bias;
@@ -200,41 +201,41 @@ struct dw_conv {
   size_t channels, c_in, ih, iw, oh, ow;
 };
 
-enum { DW_CHUNK = 4 }; /* channels claimed at a time: a few planes, so claims are rare */
-
-static void dw_plane(const struct dw_conv *j, float *plane, size_t nc) {
+/* Output rows [r0, r1) of channel nc: the input rows they read go into the padded plane, then
+ * the microkernel runs from the first of them. */
+static void dw_rows(const struct dw_conv *j, float *plane, size_t nc, size_t r0, size_t r1) {
   const struct ops_simd_conv_params *p = j->p;
+  const struct ops_dwconv_geom *g = &p->geom;
   size_t top = (size_t)p->conv.pads_begin[0], left = (size_t)p->conv.pads_begin[1];
   size_t c = nc % j->c_in;
+  /* Padded rows [pr0, pr1) hold the taps of output rows [r0, r1). */
+  size_t pr0 = r0 * g->sy, pr1 = (r1 - 1) * g->sy + (g->kh - 1) * g->dy + 1;
+  size_t in0 = pr0 > top ? pr0 - top : 0, in1 = pr1 > top ? pr1 - top : 0;
+  if (in1 > j->ih) in1 = j->ih;
   const float *xc = j->x + nc * j->ih * j->iw;
-  for (size_t r = 0; r < j->ih; r++)
+  for (size_t r = in0; r < in1; r++)
     memcpy(plane + (top + r) * p->padded_w + left, xc + r * j->iw, j->iw * sizeof *plane);
-  float *yc = j->y + nc * j->oh * j->ow;
-  p->dw->ukernel(plane, p->padded_w, j->w + c * p->geom.kh * p->geom.kw,
-                 j->bias != NULL ? j->bias[c] : 0.0f, yc, j->oh, j->ow, &p->geom, &p->clamp);
-  /* The output plane was just written and is still in cache. */
-  ops_f32_post_act(&p->post_act, yc, j->oh * j->ow);
+  float *yc = j->y + nc * j->oh * j->ow + r0 * j->ow;
+  p->dw->ukernel(plane + pr0 * p->padded_w, p->padded_w, j->w + c * g->kh * g->kw,
+                 j->bias != NULL ? j->bias[c] : 0.0f, yc, r1 - r0, j->ow, g, &p->clamp);
+  /* The output rows were just written and are still in cache. */
+  ops_f32_post_act(&p->post_act, yc, (r1 - r0) * j->ow);
 }
 
+/* Threads split every channel's output rows alike rather than taking whole channels, so each
+ * reads the rows of the input that it wrote itself in the op before (every GEMM-path conv
+ * splits its pixels the same way): on this 2-core VM a core reads another core's freshly
+ * written lines at a quarter of the speed of its own. */
 static void dw_task(const struct ops_task *task, void *ctx) {
   const struct dw_conv *j = ctx;
-  size_t ith = task != NULL ? (size_t)task->ith : 0;
+  size_t ith = task != NULL ? (size_t)task->ith : 0, nth = task != NULL ? (size_t)task->nth : 1;
+  size_t r0 = j->oh * ith / nth, r1 = j->oh * (ith + 1) / nth;
+  if (r0 == r1) return;
   float *plane = (float *)(j->planes + ith * plane_bytes(j->p));
   /* The padding stays zero: only the interior is written per channel. */
   memset(plane, 0, j->p->padded_h * j->p->padded_w * sizeof *plane);
-  if (task == NULL || task->pool == NULL) {
-    for (size_t nc = 0; nc < j->channels; nc++)
-      dw_plane(j, plane, nc);
-    return;
-  }
-  size_t chunks = (j->channels + DW_CHUNK - 1) / DW_CHUNK;
-  for (int64_t k = ops_pool_chunk_next(task); k >= 0 && (size_t)k < chunks;
-       k = ops_pool_chunk_next(task)) {
-    size_t end =
-        ((size_t)k + 1) * DW_CHUNK < j->channels ? ((size_t)k + 1) * DW_CHUNK : j->channels;
-    for (size_t nc = (size_t)k * DW_CHUNK; nc < end; nc++)
-      dw_plane(j, plane, nc);
-  }
+  for (size_t nc = 0; nc < j->channels; nc++)
+    dw_rows(j, plane, nc, r0, r1);
 }
 
 /* Runs fn over the pool when there is one with room, else on this thread alone. */

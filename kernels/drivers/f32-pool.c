@@ -7,8 +7,8 @@
  * microkernel (kernels/pooling.h) runs with no edge test in its loop. Rows cut by the top or
  * bottom edge simply pass fewer tap rows. Border columns take a plain loop with the scalar
  * kernel's order and rules, so MaxPool matches kernels/scalar/f32-pool.c bit for bit and
- * AveragePool differs only by summing in float. On the threads unit (call->pool set) the
- * channel planes are split evenly over the pool; every plane costs the same.
+ * AveragePool differs only by summing in float. On the threads unit (call->pool set) each
+ * thread takes its share of every plane's output rows (see pool_task).
  */
 #include <math.h>
 #include <stdbool.h>
@@ -67,9 +67,10 @@ static float border_output(const struct ops_simd_pool_params *p, bool average, c
   return s / (cy * cx);
 }
 
-static void pool_plane(const struct ops_simd_pool_params *p, bool average, const float *x,
-                       float *y) {
-  for (size_t oy = 0; oy < p->oh; oy++) {
+/* Output rows [oy0, oy1) of one plane. */
+static void pool_rows(const struct ops_simd_pool_params *p, bool average, const float *x, float *y,
+                      size_t oy0, size_t oy1) {
+  for (size_t oy = oy0; oy < oy1; oy++) {
     int64_t y0 = (int64_t)(oy * p->sy) - (int64_t)p->pt;
     size_t r0, r1;
     tap_range(y0, p->kh, p->dy, 0, (int64_t)p->ih, &r0, &r1);
@@ -99,21 +100,32 @@ static void pool_plane(const struct ops_simd_pool_params *p, bool average, const
   }
 }
 
+/* Windowed pools split every plane's output rows over the threads, as the convolutions split
+ * their pixels, so each thread reads the input rows it wrote itself in the op before (reading
+ * another core's freshly written lines is about 4x slower on this project's 2-core VM); planes
+ * too short for that, and the global pools, are split by plane. */
 static void pool_task(const struct ops_task *task, void *ctx) {
   const struct pool_job *j = ctx;
   size_t ith = task != NULL ? (size_t)task->ith : 0, nth = task != NULL ? (size_t)task->nth : 1;
-  size_t c0 = j->planes * ith / nth, c1 = j->planes * (ith + 1) / nth;
   const float *x = j->call->in[0];
   float *y = j->call->out[0];
   const struct ops_simd_pool_params *p = j->call->params;
   const struct ops_kconfig_pool *cfg =
       p->cfg; /* the variant bound, which an ahead-of-time library keeps */
+  const bool windowed = j->kind == POOL_MAX || j->kind == POOL_AVERAGE;
+  if (windowed && p->oh >= 2 * nth) {
+    size_t oy0 = p->oh * ith / nth, oy1 = p->oh * (ith + 1) / nth;
+    for (size_t c = 0; c < j->planes; c++)
+      pool_rows(p, j->kind == POOL_AVERAGE, x + c * j->x_plane, y + c * j->y_plane, oy0, oy1);
+    return;
+  }
+  size_t c0 = j->planes * ith / nth, c1 = j->planes * (ith + 1) / nth;
   for (size_t c = c0; c < c1; c++) {
     const float *xc = x + c * j->x_plane;
     switch (j->kind) {
       case POOL_MAX:
       case POOL_AVERAGE:
-        pool_plane(p, j->kind == POOL_AVERAGE, xc, y + c * j->y_plane);
+        pool_rows(p, j->kind == POOL_AVERAGE, xc, y + c * j->y_plane, 0, p->oh);
         break;
       case POOL_GLOBAL_MAX:
         y[c] = cfg->global_max_pool(j->x_plane, xc);

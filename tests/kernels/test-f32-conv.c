@@ -19,6 +19,7 @@
 #include "test-util.h"
 
 #include "compiler/bind.h"
+#include "compiler/exec.h"
 #include "graph-builder.h"
 #include "kernel-tester.h"
 #include "kernels/drivers/f32-gemm.h"
@@ -108,7 +109,11 @@ static void run_case(const struct conv_case *t) {
   struct ops_binding bd;
   struct ops_diag d;
   ops_diag_init(&d, "m.onnx");
-  if (ops_bind_simd(g, nd, OPSCOPE_UNIT_SIMD, &bd, &d) != OPS_OK)
+  /* A depthwise conv is bound for a pool of 3, so each thread of the runs below gets its own
+   * padded plane and its share of the rows; bound for simd it would run on one thread. */
+  const bool depthwise = t->group > 1 && t->group == t->c && t->group == t->m;
+  if (depthwise) ops_exec_set_pool_threads(3);
+  if (ops_bind_simd(g, nd, depthwise ? OPSCOPE_UNIT_THREADS : OPSCOPE_UNIT_SIMD, &bd, &d) != OPS_OK)
     fail_msg("%s: bind failed: %s", t->what, d.msg);
   /* The binder flips exactly when the driver's rule says so and the weights are constant. */
   struct ops_simd_conv_params *p = bd.params;
@@ -178,6 +183,10 @@ static const struct conv_case cases[] = {
     {"stride 2, 48->95 at 13x13", 1, 48, 13, 13, 95, 3, 3, 2, 1, 1, 1, true, true, 0},
     {"3x3 dilation 2, 40->100 at 6x6", 1, 40, 6, 6, 100, 3, 3, 1, 2, 2, 1, false, true, 2},
     {"too small to flip, 8->16 at 16x16", 1, 8, 16, 16, 16, 3, 3, 1, 1, 1, 1, true, true, 1},
+    {"depthwise 3x3 stride 2, 24 at 15x15", 1, 24, 15, 15, 24, 3, 3, 2, 1, 1, 24, true, true, 1},
+    {"depthwise 5x5 pad 2, batch 2, 8 at 14x9", 2, 8, 14, 9, 8, 5, 5, 1, 2, 1, 8, true, true, 2},
+    {"depthwise 3x3, 4 at 5x5 (fewer rows than threads)", 1, 4, 2, 5, 4, 3, 3, 1, 1, 1, 4, false,
+     true, 0},
     {"weights not constant, 64->96 at 7x7", 1, 64, 7, 7, 96, 3, 3, 1, 1, 1, 1, true, false, 1},
 };
 

@@ -300,6 +300,17 @@ static void test_concat(void **state) {
       ops_graph_free(g);
     }
   }
+  /* Channel planes long enough that each thread copies its share of every plane: 30x41 floats,
+   * not a multiple of a cache line per thread, over a batch of 2. */
+  int64_t d0[4] = {2, 3, 30, 41}, d1[4] = {2, 5, 30, 41}, dy[4] = {2, 8, 30, 41};
+  struct ops_graph *g = ops_graph_new();
+  int x0 = tensor(g, "A", OPS_DTYPE_F32, 4, d0, NULL, 0);
+  int x1 = tensor(g, "B", OPS_DTYPE_F32, 4, d1, NULL, 0);
+  int y = tensor(g, "Y", OPS_DTYPE_F32, 4, dy, NULL, 0);
+  struct ops_node *n = node(g, "cat", "Concat", IO(x0, x1), IO(y));
+  attr_int(n, "axis", 1);
+  parity(g, true, true);
+  ops_graph_free(g);
 }
 
 static void slice_case(const int64_t *xd, int64_t n_axes, const int64_t *starts,
