@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include <time.h>
 
+#include "compiler/concat-in-place.h"
 #include "compiler/mem-plan.h"
 #include "kernels/threads/pool.h"
 #include "src/size.h"
@@ -194,6 +195,7 @@ static enum ops_status plan_memory(struct ops_exec *e, const int *step_of_node, 
                                    struct ops_diag *d) {
   const struct ops_graph *g = e->graph;
   enum ops_status status = OPS_ERR_NO_MEMORY;
+  struct ops_alias *alias = NULL;
   int *request_of = ops_calloc_array(g->n_tensors, sizeof *request_of);
   struct ops_mem_request *reqs = ops_calloc_array(g->n_tensors, sizeof *reqs);
   size_t n = 0;
@@ -226,6 +228,9 @@ static enum ops_status plan_memory(struct ops_exec *e, const int *step_of_node, 
       }
     }
   }
+  alias = ops_calloc_array(g->n_tensors, sizeof *alias);
+  if (alias == NULL) goto fail;
+  e->concats_in_place = ops_concat_in_place(g, step_of_node, request_of, reqs, alias);
   size_t scratch_at;
   status = ops_mem_plan(reqs, n, &scratch_at, &e->naive_bytes, d);
   if (status != OPS_OK) goto fail;
@@ -256,6 +261,11 @@ static enum ops_status plan_memory(struct ops_exec *e, const int *step_of_node, 
       e->tensor_data[t] = e->arena + reqs[request_of[t]].offset;
     }
   }
+  /* Concat inputs written in place: inside their Concat's output (never a chain of aliases). */
+  for (size_t t = 0; t < g->n_tensors; t++)
+    if (alias[t].target >= 0) {
+      e->tensor_data[t] = e->arena + reqs[request_of[alias[t].target]].offset + alias[t].at;
+    }
   for (size_t s = 0; s < e->n_steps; s++) {
     struct ops_step *step = &e->steps[s];
     const struct ops_node *node = &g->nodes[step->node];
@@ -273,6 +283,7 @@ fail:
   if (status == OPS_ERR_NO_MEMORY) ops_fail(d, status, "out of memory planning the arena");
   free(request_of);
   free(reqs);
+  free(alias);
   return status;
 }
 

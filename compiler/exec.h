@@ -37,15 +37,17 @@ struct ops_exec {
   const struct ops_plan *plan;   /* borrowed */
   struct ops_step *steps;        /* owned; n_steps entries in run order */
   size_t n_steps;
-  unsigned char *arena;  /* owned; arena_bytes bytes, OPS_MEM_ALIGN-aligned */
-  size_t arena_bytes;    /* after liveness-based reuse */
-  size_t naive_bytes;    /* the sum of all activation buffers, without reuse */
-  size_t scratch_bytes;  /* largest scratch of any step; it lives at the arena's end */
-  void **tensor_data;    /* owned; per graph tensor, where its bytes are during a run
-                            (constant data, or a slice of the arena); NULL if unused */
-  struct ops_pool *pool; /* the threads unit's persistent pool, shared by the compiled models
-                            of the process (counted); NULL when no step runs on threads */
-  bool profile;          /* time each step (ops_exec_set_profiling) */
+  unsigned char *arena;    /* owned; arena_bytes bytes, OPS_MEM_ALIGN-aligned */
+  size_t arena_bytes;      /* after liveness-based reuse */
+  size_t naive_bytes;      /* the sum of all activation buffers, without reuse */
+  size_t scratch_bytes;    /* largest scratch of any step; it lives at the arena's end */
+  size_t concats_in_place; /* Concats whose inputs were planned inside their output
+                              (compiler/concat-in-place.h), so they copy nothing */
+  void **tensor_data;      /* owned; per graph tensor, where its bytes are during a run
+                              (constant data, or a slice of the arena); NULL if unused */
+  struct ops_pool *pool;   /* the threads unit's persistent pool, shared by the compiled models
+                              of the process (counted); NULL when no step runs on threads */
+  bool profile;            /* time each step (ops_exec_set_profiling) */
   /* Called at every step boundary of a run (ops_exec_set_step_hook): before step s with s, and
    * after the last with n_steps; NULL when none. Lets the profiler read counters per op. */
   void (*step_hook)(void *ctx, size_t step);

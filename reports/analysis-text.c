@@ -148,9 +148,13 @@ void ops_report_analysis_text(FILE *f, const struct ops_report *r, bool per_node
     /* Activations against activations: scratch has no counterpart in the naive sum. */
     fprintf(f,
             "  Arena: %zu bytes = activations %zu bytes (%.1f%% of the %zu bytes without reuse)"
-            " + scratch %zu bytes; weights packed at compile time: %zu bytes\n",
+            " + scratch %zu bytes; weights packed at compile time: %zu bytes",
             r->arena_bytes, r->activation_bytes, share(r->activation_bytes, r->naive_bytes),
             r->naive_bytes, r->scratch_bytes, r->packed_bytes);
+    if (r->concats_in_place > 0)
+      fprintf(f, "; %zu Concat%s in place (inputs written straight into the output)",
+              r->concats_in_place, r->concats_in_place == 1 ? "" : "s");
+    fprintf(f, "\n");
   }
   if (r->passes != NULL) {
     const struct ops_pass_report *p = r->passes;

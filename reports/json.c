@@ -485,6 +485,7 @@ static json_object *memory_json(const struct ops_report *r) {
   put(o, "naive_activation_bytes", json_object_new_int64((int64_t)r->naive_bytes));
   put(o, "scratch_bytes", json_object_new_int64((int64_t)r->scratch_bytes));
   put(o, "weights_packed_bytes", json_object_new_int64((int64_t)r->packed_bytes));
+  put(o, "concats_in_place", json_object_new_int64((int64_t)r->concats_in_place));
   return o;
 }
 

@@ -111,6 +111,7 @@ struct ops_report {
   size_t activation_bytes;
   size_t scratch_bytes;
   size_t packed_bytes;
+  size_t concats_in_place; /* Concats whose inputs live inside their output (copy nothing) */
   const struct ops_pass_report *passes;
   const struct ops_report_verify *verify; /* NULL without --verify */
   const struct ops_report_bench *benches; /* n_benches entries; none without a benchmark */

@@ -78,6 +78,7 @@ static int plan_and_compile(struct ops_cli_session *s) {
   s->report.naive_bytes = s->exec->exec->naive_bytes;
   s->report.activation_bytes = s->exec->exec->activation_bytes;
   s->report.scratch_bytes = s->exec->exec->scratch_bytes;
+  s->report.concats_in_place = s->exec->exec->concats_in_place;
   for (size_t i = 0; i < s->exec->exec->n_steps; i++)
     s->report.packed_bytes += s->exec->exec->steps[i].bind.packed_bytes;
   return OPS_EXIT_OK;

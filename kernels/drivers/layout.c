@@ -174,6 +174,10 @@ static void concat_rows(const struct ops_kcall *call, size_t outer, size_t inner
     for (int j = 0; j < call->n_in; j++) {
       size_t rows = (size_t)call->in_dims[j].d[p->axis];
       const unsigned char *src = (const unsigned char *)call->in[j] + o * rows * inner;
+      if (src == y) { /* planned in place (compiler/concat-in-place.h) */
+        y += rows * inner;
+        continue;
+      }
       for (size_t r = 0; r < rows; r++, y += inner, src += inner)
         memcpy(y + i0, src + i0, i1 - i0);
     }
@@ -214,7 +218,8 @@ static void concat_task(const struct ops_task *task, void *ctx) {
     size_t block = (size_t)call->in_dims[j].d[p->axis] * inner;
     size_t from = off - at, len = block - from;
     if (len > b1 - pos) len = b1 - pos;
-    memcpy(y + pos, (const unsigned char *)call->in[j] + o * block + from, len);
+    const unsigned char *src = (const unsigned char *)call->in[j] + o * block + from;
+    if (src != y + pos) memcpy(y + pos, src, len); /* equal: planned in place */
     pos += len;
     off += len;
     if (off - at == block) {
@@ -229,10 +234,29 @@ static void concat_task(const struct ops_task *task, void *ctx) {
   }
 }
 
+/* Whether every input already is its block of Y (compiler/concat-in-place.h planned them
+ * there), so there is nothing to copy and no pool to wake. */
+static bool all_in_place(const struct ops_kcall *call) {
+  const struct ops_simd_concat_params *p = call->params;
+  const struct ops_kdims *yd = &call->out_dims[0];
+  for (int i = 0; i < p->axis; i++)
+    if (yd->d[i] != 1) return false;
+  const unsigned char *at = call->out[0];
+  for (int j = 0; j < call->n_in; j++) {
+    if (call->in[j] != at) return false;
+    size_t block = p->esize;
+    for (int i = p->axis; i < call->in_dims[j].rank; i++)
+      block *= (size_t)call->in_dims[j].d[i];
+    at += block;
+  }
+  return true;
+}
+
 enum ops_kresult ops_any_concat_kernel__simd(const struct ops_kcall *call) {
   const struct ops_kdims *yd = &call->out_dims[0];
   for (int i = 0; i < yd->rank; i++)
     if (yd->d[i] == 0) return OPS_KRESULT_OK;
+  if (all_in_place(call)) return OPS_KRESULT_OK;
   run_split(call->pool, concat_task, (void *)call);
   return OPS_KRESULT_OK;
 }

@@ -22,7 +22,9 @@ enum ops_kresult ops_any_concat_kernel__scalar(const struct ops_kcall *call) {
     for (int j = 0; j < call->n_in; j++) {
       size_t block = (size_t)call->in_dims[j].d[p->axis] * inner;
       if (block == 0) continue;
-      memcpy(y + dst, (const unsigned char *)call->in[j] + (size_t)o * block, block);
+      const unsigned char *src = (const unsigned char *)call->in[j] + (size_t)o * block;
+      /* The same bytes when the compiler planned the input inside Y (concat in place). */
+      if (src != y + dst) memcpy(y + dst, src, block);
       dst += block;
     }
   }

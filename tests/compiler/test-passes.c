@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "compile-tester.h"
 #include "kernels/graph-builder.h"
 #include "test-util.h"
 
@@ -21,91 +22,6 @@
 #include "planner/plan.h"
 #include "src/load.h"
 #include "src/shape-infer.h"
-
-typedef void (*build_fn)(struct ops_graph *g);
-
-/* Deterministic values in [-1, 1) that differ per element and seed. */
-static void fill(float *x, size_t n, unsigned seed) {
-  unsigned s = seed * 2654435761u + 12345u;
-  for (size_t i = 0; i < n; i++) {
-    s = s * 1103515245u + 12345u;
-    x[i] = (float)((s >> 8) & 0xffff) / 32768.0f - 1.0f;
-  }
-}
-
-static int input(struct ops_graph *g, const char *name, int rank, const int64_t *dims) {
-  struct ops_diag d;
-  ops_diag_init(&d, NULL);
-  int t = tensor(g, name, OPS_DTYPE_F32, rank, dims, NULL, 0);
-  g->tensors[t].role = OPS_TENSOR_INPUT;
-  assert_int_equal(ops_graph_add_input(g, t, &d), OPS_OK);
-  return t;
-}
-
-static int weight(struct ops_graph *g, const char *name, int rank, const int64_t *dims,
-                  unsigned seed) {
-  int64_t n = 1;
-  for (int i = 0; i < rank; i++)
-    n *= dims[i];
-  float *v = calloc((size_t)n, sizeof *v);
-  fill(v, (size_t)n, seed);
-  int t = tensor(g, name, OPS_DTYPE_F32, rank, dims, v, (size_t)n * sizeof *v);
-  free(v);
-  return t;
-}
-
-static int act(struct ops_graph *g, const char *name) {
-  return tensor(g, name, OPS_DTYPE_UNDEFINED, -1, NULL, NULL, 0);
-}
-
-static void output(struct ops_graph *g, int t) {
-  struct ops_diag d;
-  ops_diag_init(&d, NULL);
-  assert_int_equal(ops_graph_add_output(g, t, &d), OPS_OK);
-}
-
-static struct ops_graph *build(build_fn fn) {
-  struct ops_graph *g = ops_graph_new();
-  assert_non_null(g);
-  g->name = ops_strdup("test");
-  g->path = ops_strdup("test-passes");
-  g->opset = 13;
-  fn(g);
-  struct ops_diag d;
-  ops_diag_init(&d, NULL);
-  assert_int_equal(ops_graph_validate(g, &d), OPS_OK);
-  if (ops_shape_infer(g, &d) != OPS_OK) fail_msg("%s", d.msg);
-  return g;
-}
-
-/* Runs `g` on `unit` with seeded inputs; returns a copy of output 0 (n floats in *n). */
-static float *run(const struct ops_graph *g, int unit, size_t *n) {
-  struct ops_diag d;
-  ops_diag_init(&d, NULL);
-  struct ops_plan *plan = NULL;
-  struct ops_exec *exec = NULL;
-  if (ops_plan_new(g, unit, &plan, &d) != OPS_OK) fail_msg("plan: %s", d.msg);
-  if (ops_exec_new(plan, &exec, &d) != OPS_OK) fail_msg("compile: %s", d.msg);
-  for (size_t i = 0; i < g->n_inputs; i++) {
-    const struct ops_tensor *t = &g->tensors[g->inputs[i]];
-    size_t bytes;
-    assert_true(ops_tensor_byte_size(t, &bytes));
-    float *v = malloc(bytes);
-    fill(v, bytes / sizeof *v, 7u + (unsigned)i);
-    assert_int_equal(ops_exec_set_input(exec, g->inputs[i], v, bytes, &d), OPS_OK);
-    free(v);
-  }
-  if (ops_exec_run(exec, &d) != OPS_OK) fail_msg("run: %s", d.msg);
-  const struct ops_tensor *y = &g->tensors[g->outputs[0]];
-  size_t bytes;
-  assert_true(ops_tensor_byte_size(y, &bytes));
-  float *out = malloc(bytes ? bytes : 1);
-  memcpy(out, ops_exec_tensor(exec, g->outputs[0]), bytes);
-  *n = bytes / sizeof *out;
-  ops_exec_free(exec);
-  ops_plan_free(plan);
-  return out;
-}
 
 /* Builds the graph twice, runs passes up to `level` on one, checks that both give the same
  * output 0 on scalar (exactly when `exact`) and simd, and returns the rewritten graph. */
