@@ -216,16 +216,18 @@ void ops_report_bench_all_text(FILE *f, const struct ops_report *r) {
   size_t rounds = 0;
   for (size_t i = 0; i < r->n_benches; i++)
     if (r->benches[i].result != NULL) rounds = r->benches[i].result->stats.n;
-  fprintf(f,
-          "Benchmark of every unit, %s (%d warm-up rounds, %zu timed rounds interleaved, "
-          "input: %s):\n",
-          r->graph->path, first->config.warmup, rounds, first->input_source);
-  double scalar_median = -1.0;
-  for (size_t i = 0; i < r->n_benches; i++) {
-    const struct ops_report_bench *b = &r->benches[i];
-    if (b->unit == OPSCOPE_UNIT_SCALAR && b->result != NULL)
-      scalar_median = b->result->stats.median;
-  }
+  char names[64] = "";
+  for (size_t i = 0, at = 0; i < r->n_benches && at < sizeof names; i++)
+    at += (size_t)snprintf(names + at, sizeof names - at, "%s%s", i > 0 ? ", " : "",
+                           opscope_unit_name(r->benches[i].unit));
+  fprintf(f, "Benchmark of %s, %s (%d warm-up rounds, %zu timed rounds interleaved, input: %s):\n",
+          names, r->graph->path, first->config.warmup, rounds, first->input_source);
+  /* Speed-ups are over scalar, or over the first unit listed when --units left scalar out. */
+  double ref_median = -1.0;
+  const struct ops_report_bench *ref = &r->benches[0];
+  for (size_t i = 0; i < r->n_benches; i++)
+    if (r->benches[i].unit == OPSCOPE_UNIT_SCALAR) ref = &r->benches[i];
+  if (ref->result != NULL) ref_median = ref->result->stats.median;
   fprintf(f, "  %-8s %-6s %10s %10s %10s %10s %10s %10s %9s  %s\n", "unit", "status", "mean",
           "median", "min", "max", "p90", "load", "speed-up", "coverage");
   const struct ops_report_bench *fastest = NULL;
@@ -250,8 +252,8 @@ void ops_report_bench_all_text(FILE *f, const struct ops_report *r) {
     }
     const struct ops_bench_stats *st = &b->result->stats;
     char speedup[32] = "-";
-    if (scalar_median > 0 && st->median > 0) {
-      snprintf(speedup, sizeof speedup, "%.2fx", scalar_median / st->median);
+    if (ref_median > 0 && st->median > 0) {
+      snprintf(speedup, sizeof speedup, "%.2fx", ref_median / st->median);
     }
     fprintf(f, "  %-8s \u2713      %10.4g %10.4g %10.4g %10.4g %10.4g %10.4g %9s  %s\n",
             opscope_unit_name(b->unit), st->mean, st->median, st->min, st->max, st->p90,
@@ -259,8 +261,9 @@ void ops_report_bench_all_text(FILE *f, const struct ops_report *r) {
     if (fastest == NULL || st->median < fastest->result->stats.median) fastest = b;
   }
   fprintf(f,
-          "  (times in ms; load is parse + plan + compile; speed-up is scalar's median over the "
-          "unit's;\n   coverage: executable ops placed on the unit itself, the rest fell back)\n");
+          "  (times in ms; load is parse + plan + compile; speed-up is %s's median over the "
+          "unit's;\n   coverage: executable ops placed on the unit itself, the rest fell back)\n",
+          opscope_unit_name(ref->unit));
   for (size_t i = 0; i < r->n_benches; i++) {
     const struct ops_report_bench *b = &r->benches[i];
     if (b->error != NULL) fprintf(f, "  %s: %s\n", opscope_unit_name(b->unit), b->error);

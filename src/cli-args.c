@@ -37,6 +37,7 @@ void ops_cli_print_help(void) {
       "  -B, --benchmark-all    benchmark scalar, simd, threads and all, interleaved round by\n"
       "                         round so drift hits every unit alike; a table with status and\n"
       "                         speed-up over scalar, then the fastest unit\n"
+      "      --units LIST       with -B: only these units, comma-separated (e.g. simd,threads)\n"
       "  -c, --compare          run every unit on the same input and compare each output with\n"
       "                         scalar's: max abs and rel error, pass at --rtol/--atol\n"
       "  -t, --test UNIT        load, compile and run UNIT once and compare with scalar;\n"
@@ -220,6 +221,7 @@ enum {
   OPT_BASELINE,
   OPT_MAX_REGRESSION,
   OPT_MIN_TIME,
+  OPT_UNITS,
   OPT_SEED,
   OPT_COUNTERS,
   OPT_PROFILE,
@@ -259,6 +261,34 @@ static bool parse_unit(const char *flag, const char *text, int *out) {
   *out = opscope_unit_parse(text);
   if (*out < 0) {
     fprintf(stderr, "opscope: %s: unknown unit '%s' (scalar, simd, threads, all)\n", flag, text);
+    return false;
+  }
+  return true;
+}
+
+/* --units LIST: unit names separated by commas, each once. */
+static bool parse_unit_list(const char *text, struct ops_cli_options *o) {
+  char buf[128];
+  if (strlen(text) >= sizeof buf) {
+    fprintf(stderr, "opscope: --units: list too long: '%s'\n", text);
+    return false;
+  }
+  strcpy(buf, text);
+  o->n_bench_units = 0;
+  for (char *save = NULL, *name = strtok_r(buf, ",", &save); name != NULL;
+       name = strtok_r(NULL, ",", &save)) {
+    int unit;
+    if (!parse_unit("--units", name, &unit)) return false;
+    for (size_t i = 0; i < o->n_bench_units; i++) {
+      if (o->bench_units[i] == unit) {
+        fprintf(stderr, "opscope: --units: '%s' is listed twice\n", name);
+        return false;
+      }
+    }
+    o->bench_units[o->n_bench_units++] = unit;
+  }
+  if (o->n_bench_units == 0) {
+    fprintf(stderr, "opscope: --units: expected unit names separated by commas, got '%s'\n", text);
     return false;
   }
   return true;
@@ -337,6 +367,7 @@ bool ops_cli_parse(int argc, char **argv, struct ops_cli_options *o) {
       {"output-dir", required_argument, NULL, OPT_OUTPUT_DIR},
       {"prefix", required_argument, NULL, OPT_PREFIX},
       {"benchmark-all", no_argument, NULL, 'B'},
+      {"units", required_argument, NULL, OPT_UNITS},
       {"compare", no_argument, NULL, 'c'},
       {"test", required_argument, NULL, 't'},
       {"tui", no_argument, NULL, OPT_TUI},
@@ -376,6 +407,9 @@ bool ops_cli_parse(int argc, char **argv, struct ops_cli_options *o) {
         break;
       case 'B':
         o->benchmark_all = true;
+        break;
+      case OPT_UNITS:
+        if (!parse_unit_list(optarg, o)) return false;
         break;
       case 'c':
         o->compare = true;
@@ -618,6 +652,10 @@ bool ops_cli_parse(int argc, char **argv, struct ops_cli_options *o) {
   }
   if (o->n_input_files > 0 && o->verify_dir) {
     fprintf(stderr, "opscope: --verify brings its own inputs; --input cannot be used with it\n");
+    return false;
+  }
+  if (o->n_bench_units > 0 && !o->benchmark_all) {
+    fprintf(stderr, "opscope: --units chooses the units of -B; use it with -B\n");
     return false;
   }
   if ((o->benchmark || o->benchmark_all) && o->iterations == 0 && o->min_time_s <= 0.0) {

@@ -65,8 +65,10 @@ int ops_cli_benchmark(struct ops_cli_session *s) {
 int ops_cli_benchmark_all(struct ops_cli_session *s) {
   static const int all_units[] = {OPSCOPE_UNIT_SCALAR, OPSCOPE_UNIT_SIMD, OPSCOPE_UNIT_THREADS,
                                   OPSCOPE_UNIT_ALL};
-  const size_t n_all = sizeof all_units / sizeof all_units[0];
-  int rc = ops_cli_units_compile(s, all_units, n_all);
+  const bool chosen = s->opts->n_bench_units > 0;
+  const int *units = chosen ? s->opts->bench_units : all_units;
+  const size_t n_units = chosen ? s->opts->n_bench_units : sizeof all_units / sizeof all_units[0];
+  int rc = ops_cli_units_compile(s, units, n_units);
   if (rc != OPS_EXIT_OK) return rc;
   struct ops_exec *execs[4];
   size_t map[4], n = 0;

@@ -46,6 +46,8 @@ struct ops_cli_options {
   const char *export_ir;        /* --export-ir FILE */
   bool benchmark;               /* -b UNIT */
   bool benchmark_all;           /* -B: every unit, interleaved */
+  int bench_units[4];           /* --units LIST: the units -B runs, in this order */
+  size_t n_bench_units;         /* 0: scalar, simd, threads and all */
   bool compare;                 /* -c: every unit against scalar */
   int test_unit;                /* -t UNIT: that unit against scalar; -1 when not given */
   bool costs;                   /* --costs */
