@@ -100,10 +100,14 @@ static void pool_rows(const struct ops_simd_pool_params *p, bool average, const 
   }
 }
 
-/* Windowed pools split every plane's output rows over the threads, as the convolutions split
- * their pixels, so each thread reads the input rows it wrote itself in the op before (reading
- * another core's freshly written lines is about 4x slower on this project's 2-core VM); planes
- * too short for that, and the global pools, are split by plane. */
+/* Bytes of each output plane a thread must get before windowed pools split planes by rows. */
+#define POOL_ROW_SHARE 4096
+
+/* Windowed pools with large planes split every plane's output rows over the threads, as the
+ * convolutions split their pixels, so each thread reads the input rows it wrote itself in the
+ * op before (reading another core's freshly written lines is about 4x slower on this project's
+ * 2-core VM). Smaller planes, and the global pools, are split by plane: rows of a small plane
+ * end mid cache line, which both threads would write for every plane. */
 static void pool_task(const struct ops_task *task, void *ctx) {
   const struct pool_job *j = ctx;
   size_t ith = task != NULL ? (size_t)task->ith : 0, nth = task != NULL ? (size_t)task->nth : 1;
@@ -113,7 +117,7 @@ static void pool_task(const struct ops_task *task, void *ctx) {
   const struct ops_kconfig_pool *cfg =
       p->cfg; /* the variant bound, which an ahead-of-time library keeps */
   const bool windowed = j->kind == POOL_MAX || j->kind == POOL_AVERAGE;
-  if (windowed && p->oh >= 2 * nth) {
+  if (windowed && nth > 1 && p->oh / nth * p->ow * sizeof(float) >= POOL_ROW_SHARE) {
     size_t oy0 = p->oh * ith / nth, oy1 = p->oh * (ith + 1) / nth;
     for (size_t c = 0; c < j->planes; c++)
       pool_rows(p, j->kind == POOL_AVERAGE, x + c * j->x_plane, y + c * j->y_plane, oy0, oy1);

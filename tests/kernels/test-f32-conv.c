@@ -185,7 +185,7 @@ static const struct conv_case cases[] = {
     {"too small to flip, 8->16 at 16x16", 1, 8, 16, 16, 16, 3, 3, 1, 1, 1, 1, true, true, 1},
     {"depthwise 3x3 stride 2, 24 at 15x15", 1, 24, 15, 15, 24, 3, 3, 2, 1, 1, 24, true, true, 1},
     {"depthwise 5x5 pad 2, batch 2, 8 at 14x9", 2, 8, 14, 9, 8, 5, 5, 1, 2, 1, 8, true, true, 2},
-    {"depthwise 3x3, 4 at 5x5 (fewer rows than threads)", 1, 4, 2, 5, 4, 3, 3, 1, 1, 1, 4, false,
+    {"depthwise 3x3, 4 at 5x5 (4 channels on 3 threads)", 1, 4, 2, 5, 4, 3, 3, 1, 1, 1, 4, false,
      true, 0},
     {"weights not constant, 64->96 at 7x7", 1, 64, 7, 7, 96, 3, 3, 1, 1, 1, 1, true, false, 1},
 };

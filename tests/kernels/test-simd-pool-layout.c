@@ -169,6 +169,10 @@ static void test_pools(void **state) {
   static const struct pool_case cases[] = {
       /* squeezenet's: 3x3 stride 2, ceil_mode, no pads */
       {"MaxPool", {1, 3, 14, 14}, {1, 3, 7, 7}, 4, {3, 3}, {2, 2}, {0, 0, 0, 0}, 1, 0},
+      /* Planes large enough that each thread of the pool takes its share of every plane's rows
+       * (f32-pool.c POOL_ROW_SHARE). */
+      {"MaxPool", {1, 2, 66, 66}, {1, 2, 66, 66}, 4, {3, 3}, {1, 1}, {1, 1, 1, 1}, 0, 0},
+      {"AveragePool", {1, 2, 131, 130}, {1, 2, 66, 65}, 4, {3, 3}, {2, 2}, {1, 1, 1, 1}, 0, 1},
       {"MaxPool", {2, 2, 10, 11}, {2, 2, 10, 11}, 4, {3, 3}, {1, 1}, {1, 1, 1, 1}, 0, 0},
       {"MaxPool", {1, 2, 9, 9}, {1, 2, 4, 4}, 4, {2, 2}, {2, 2}, {0, 0, 0, 0}, 0, 0},
       {"MaxPool", {1, 1, 7, 40}, {1, 1, 7, 14}, 4, {2, 3}, {1, 3}, {0, 1, 1, 2}, 0, 0},
