@@ -52,6 +52,49 @@ static void run_job(void *ctx) {
   }
 }
 
+/* The 3x3 family reads the unpadded planes, so its time is the whole op's. */
+struct job3 {
+  const struct ops_kconfig_dwconv3x3 *v;
+  const float *x, *w;
+  float *y;
+  size_t c;
+  struct ops_dwconv3x3_geom g;
+};
+
+static void run_job3(void *ctx) {
+  const struct job3 *j = ctx;
+  const struct ops_f32_minmax_params clamp = {0.0f, 6.0f};
+  for (size_t ch = 0; ch < j->c; ch++) {
+    j->v->ukernel(j->x + ch * j->g.ih * j->g.iw, &j->g, j->w + ch * 9, 0.1f,
+                  j->y + ch * j->g.oh * j->g.ow, &clamp);
+  }
+}
+
+/* One row of the table for the 3x3 variant v on layer L. */
+static void bench_3x3(const struct ops_kconfig_dwconv3x3 *v, const struct layer *L, double peak,
+                      int min_reps) {
+  struct ops_dwconv3x3_geom g = {
+      L->h, L->w, (L->h + 2 - 3) / L->stride + 1, (L->w + 2 - 3) / L->stride + 1, 1, 1, L->stride};
+  double flops = 2.0 * 9.0 * (double)(L->c * g.oh * g.ow);
+  double bytes = 4.0 * (double)(L->c * (L->h * L->w + g.oh * g.ow));
+  float *x = ops_bench_alloc("bench-f32-dwconv", L->c * L->h * L->w * sizeof(float));
+  float *w = ops_bench_alloc("bench-f32-dwconv", L->c * 9 * sizeof(float));
+  float *y = ops_bench_alloc("bench-f32-dwconv", L->c * g.oh * g.ow * sizeof(float));
+  for (size_t i = 0; i < L->c * L->h * L->w; i++)
+    x[i] = (float)((i * 13) % 23) / 11.0f - 1.0f;
+  for (size_t i = 0; i < L->c * 9; i++)
+    w[i] = (float)((i * 7) % 5) / 4.0f - 0.5f;
+  struct job3 j = {v, x, w, y, L->c, g};
+  double t = ops_bench_measure(run_job3, &j, min_reps).median_s;
+  char pct[16] = "-";
+  if (peak > 0) snprintf(pct, sizeof pct, "%.1f%%", 100.0 * flops / t * 1e-9 / peak);
+  printf("| %zux%zux%zu s%zu (%s) | %s | %.4f | %.1f | %s | %.1f |\n", L->c, L->h, L->w, L->stride,
+         L->from, v->name, t * 1e3, flops / t * 1e-9, pct, bytes / t * 1e-9);
+  free(x);
+  free(w);
+  free(y);
+}
+
 int main(int argc, char **argv) {
   int min_reps = 7;
   for (int i = 1; i < argc; i++) {
@@ -75,14 +118,19 @@ int main(int argc, char **argv) {
   printf("| layer (C x H x W, stride) | kernel | median ms | GFLOP/s | %% peak | GB/s |\n");
   printf("|---|---|---:|---:|---:|---:|\n");
 
-  size_t nv;
+  size_t nv, n3;
   const struct ops_kconfig_dwconv *vs = ops_kconfig_f32_dwconv_variants(&nv);
+  const struct ops_kconfig_dwconv3x3 *v3 = ops_kconfig_f32_dwconv3x3_variants(&n3);
   for (size_t li = 0; li < sizeof layers / sizeof layers[0]; li++) {
     const struct layer *L = &layers[li];
     struct ops_dwconv_geom g = {3, 3, L->stride, L->stride, 1, 1};
     size_t oh = (L->h + 2 - 3) / L->stride + 1, ow = (L->w + 2 - 3) / L->stride + 1;
     double flops = 2.0 * 9.0 * (double)(L->c * oh * ow);
     double bytes = 4.0 * (double)(L->c * (L->h * L->w + oh * ow));
+    for (size_t v = 0; v < n3; v++) {
+      if ((v3[v].isa_flags & cpu->flags) != v3[v].isa_flags) continue;
+      bench_3x3(&v3[v], L, (v3[v].isa_flags & OPS_ISA_AVX512F) ? peak512 : peak256, min_reps);
+    }
     for (size_t v = 0; v < nv; v++) {
       if ((vs[v].isa_flags & cpu->flags) != vs[v].isa_flags) continue;
       size_t stride_xp = ops_dwconv_padded_width(ow, vs[v].lanes, &g, L->w + 2);

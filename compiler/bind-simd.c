@@ -253,6 +253,8 @@ static enum ops_status bind_conv(const struct bind_ctx *c, const struct ops_conv
     p->padded_h = oh == 0 ? 0 : (rows > min_rows ? rows : min_rows);
     p->padded_w = ops_dwconv_padded_width(ow, p->dw->lanes, &p->geom,
                                           (size_t)(x->shape.dims[3] + v->pads_begin[1]));
+    /* 3x3 with stride 1 or 2 reads the plane unpadded where the ISA has that microkernel. */
+    p->dw3x3 = ops_kconfig_f32_dwconv3x3(&p->geom);
   }
   split_act(&v->act, &p->clamp, &p->post_act);
   out->params = p;

@@ -43,4 +43,31 @@ static inline size_t ops_dwconv_padded_width(size_t ow, size_t lanes,
 #include "kernels/lists/f32-dwconv.inc"
 #undef OPS_UKERNEL
 
+/*
+ * The 3x3 family (kernels/lists/f32-dwconv3x3.inc): one channel of a 3x3 depthwise Conv with
+ * dilation 1 and equal strides, read from the input plane itself, unpadded. Taps that fall in
+ * the padding are left out: rows above or below the plane are skipped, and columns left or
+ * right of it are masked off the vector loads, so nothing outside the plane is read and the
+ * driver copies nothing. Output (oy, ox) sums w[ky * 3 + kx] * x[iy][ix] over the taps with
+ * iy = oy * stride - pt + ky and ix = ox * stride - pl + kx inside the plane.
+ */
+struct ops_dwconv3x3_geom {
+  size_t ih, iw; /* the input plane */
+  size_t oh, ow; /* the output plane */
+  size_t pt, pl; /* padding before the first row and column */
+  size_t stride; /* both directions: 1 or 2 */
+};
+
+/* x: ih x iw, row-major; w: 9 taps, row-major; y: oh x ow, row-major; the result is bias + the
+ * sum of the taps, clamped to [clamp->min, clamp->max]. */
+typedef void (*ops_f32_dwconv3x3_ukernel_fn)(const float *x, const struct ops_dwconv3x3_geom *g,
+                                             const float *w, float bias, float *y,
+                                             const struct ops_f32_minmax_params *clamp);
+
+#define OPS_UKERNEL(isa_flags, fn, lanes)                                                 \
+  void fn(const float *x, const struct ops_dwconv3x3_geom *g, const float *w, float bias, \
+          float *y, const struct ops_f32_minmax_params *clamp);
+#include "kernels/lists/f32-dwconv3x3.inc"
+#undef OPS_UKERNEL
+
 #endif /* OPSCOPE_KERNELS_DWCONV_H */

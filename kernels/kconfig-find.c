@@ -19,6 +19,8 @@ const char *ops_kconfig_name(int family, const void *cfg) {
       return ((const struct ops_kconfig_pool *)cfg)->name;
     case OPS_KCONFIG_X32_TRANSPOSE:
       return ((const struct ops_kconfig_transpose *)cfg)->name;
+    case OPS_KCONFIG_F32_DWCONV3X3:
+      return ((const struct ops_kconfig_dwconv3x3 *)cfg)->name;
     default:
       return NULL;
   }
@@ -59,6 +61,8 @@ const void *ops_kconfig_find(int family, const char *name, uint32_t *isa_flags) 
       SEARCH(family, struct ops_kconfig_pool, ops_kconfig_f32_pool_variants);
     case OPS_KCONFIG_X32_TRANSPOSE:
       SEARCH(family, struct ops_kconfig_transpose, ops_kconfig_x32_transpose_variants);
+    case OPS_KCONFIG_F32_DWCONV3X3:
+      SEARCH(family, struct ops_kconfig_dwconv3x3, ops_kconfig_f32_dwconv3x3_variants);
     default:
       return NULL;
   }

@@ -18,6 +18,7 @@ enum ops_kconfig_family {
   OPS_KCONFIG_F32_VECTOR = 3,
   OPS_KCONFIG_F32_POOL = 4,
   OPS_KCONFIG_X32_TRANSPOSE = 5,
+  OPS_KCONFIG_F32_DWCONV3X3 = 6,
 };
 
 /* The name that identifies config `cfg` of `family` (for the vector and pool families, that of

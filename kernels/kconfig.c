@@ -86,6 +86,44 @@ const struct ops_kconfig_dwconv *ops_kconfig_f32_dwconv_variants(size_t *count) 
   return f32_dwconv_variants;
 }
 
+/* The 3x3 family may be empty (no AVX-512 in the build), so a NULL entry ends it. */
+static const struct ops_kconfig_dwconv3x3 f32_dwconv3x3_variants[] = {
+#define OPS_UKERNEL(isa_flags_, fn, lanes_) \
+  {.ukernel = fn, .isa_flags = (isa_flags_), .lanes = (lanes_), .name = #fn},
+#include "kernels/lists/f32-dwconv3x3.inc"
+#undef OPS_UKERNEL
+    {.ukernel = NULL, .isa_flags = 0, .lanes = 0, .name = NULL},
+};
+
+#define F32_DWCONV3X3_COUNT (sizeof f32_dwconv3x3_variants / sizeof f32_dwconv3x3_variants[0] - 1)
+
+static const struct ops_kconfig_dwconv3x3 *f32_dwconv3x3_choice;
+static pthread_once_t f32_dwconv3x3_once = PTHREAD_ONCE_INIT;
+
+static void f32_dwconv3x3_init(void) {
+  uint32_t flags = ops_cpu_dispatch_flags();
+  for (size_t i = 0; i < F32_DWCONV3X3_COUNT; i++) {
+    if ((f32_dwconv3x3_variants[i].isa_flags & flags) == f32_dwconv3x3_variants[i].isa_flags) {
+      f32_dwconv3x3_choice = &f32_dwconv3x3_variants[i];
+      break;
+    }
+  }
+}
+
+const struct ops_kconfig_dwconv3x3 *ops_kconfig_f32_dwconv3x3(const struct ops_dwconv_geom *g) {
+  if (g->kh != 3 || g->kw != 3 || g->dy != 1 || g->dx != 1 || g->sy != g->sx ||
+      (g->sx != 1 && g->sx != 2)) {
+    return NULL;
+  }
+  pthread_once(&f32_dwconv3x3_once, f32_dwconv3x3_init);
+  return f32_dwconv3x3_choice;
+}
+
+const struct ops_kconfig_dwconv3x3 *ops_kconfig_f32_dwconv3x3_variants(size_t *count) {
+  *count = F32_DWCONV3X3_COUNT;
+  return f32_dwconv3x3_variants;
+}
+
 static const struct ops_kconfig_vector f32_vector_variants[] = {
 #define OPS_UKERNEL(isa_flags_, vbinary_, vunary_, rsum_, rmax_, raddexp_, lanes_) \
   {.vbinary = vbinary_,                                                            \

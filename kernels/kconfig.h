@@ -47,6 +47,18 @@ struct ops_kconfig_dwconv {
 const struct ops_kconfig_dwconv *ops_kconfig_f32_dwconv(void);
 const struct ops_kconfig_dwconv *ops_kconfig_f32_dwconv_variants(size_t *count);
 
+/* The f32 depthwise 3x3 variant that reads the plane unpadded (kernels/lists/f32-dwconv3x3.inc)
+ * for a Conv of geometry g: NULL when g is not 3x3 with dilation 1 and equal strides of 1 or
+ * 2, or when this process's ISA has no variant; the padded family runs it then. */
+struct ops_kconfig_dwconv3x3 {
+  ops_f32_dwconv3x3_ukernel_fn ukernel;
+  uint32_t isa_flags;
+  size_t lanes;     /* output columns per vector step */
+  const char *name; /* "ops_f32_dwconv3x3_minmax_ukernel__simd_avx512f_u16" (static) */
+};
+const struct ops_kconfig_dwconv3x3 *ops_kconfig_f32_dwconv3x3(const struct ops_dwconv_geom *g);
+const struct ops_kconfig_dwconv3x3 *ops_kconfig_f32_dwconv3x3_variants(size_t *count);
+
 /* The f32 vector microkernels (kernels/lists/f32-vector.inc: element-wise binary and unary ops,
  * Softmax and ReduceSum/Mean rows) for this process, chosen like the GEMM's. Names are static. */
 #include "kernels/vector.h"

@@ -46,6 +46,9 @@ struct ops_simd_conv_params {
   /* 2-D depthwise (one input and one output channel per group): the direct microkernel over a
    * zero-padded copy of each channel plane instead of columns and GEMM. */
   const struct ops_kconfig_dwconv *dw; /* NULL unless depthwise */
+  /* A depthwise 3x3 this ISA can read unpadded (kernels/lists/f32-dwconv3x3.inc): no padded
+   * plane then; NULL otherwise. */
+  const struct ops_kconfig_dwconv3x3 *dw3x3;
   struct ops_dwconv_geom geom;
   size_t padded_h, padded_w; /* the padded plane, floats */
   struct ops_f32_minmax_params clamp;

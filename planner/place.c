@@ -173,6 +173,28 @@ static const struct unit_iface units[OPSCOPE_UNIT_ALL] = {
 
 /* The SIMD kernels of Gemm, MatMul and Conv run the GEMM variant chosen for this CPU; reports
  * name it beside the op kernel. */
+/* The unpadded 3x3 variant compiler/bind-simd.c binds a depthwise Conv to, or NULL. */
+static const struct ops_kconfig_dwconv3x3 *dwconv3x3_of(const struct ops_node *n,
+                                                        const struct ops_tensor *w) {
+  int64_t strides[2] = {1, 1}, dilations[2] = {1, 1};
+  const struct ops_attr *a = ops_node_attr(n, "strides");
+  if (a != NULL && a->type == OPS_ATTR_INTS && a->count == 2) {
+    strides[0] = a->ints[0];
+    strides[1] = a->ints[1];
+  }
+  a = ops_node_attr(n, "dilations");
+  if (a != NULL && a->type == OPS_ATTR_INTS && a->count == 2) {
+    dilations[0] = a->ints[0];
+    dilations[1] = a->ints[1];
+  }
+  for (int i = 0; i < 2; i++)
+    if (strides[i] < 1 || dilations[i] < 1) return NULL;
+  const struct ops_dwconv_geom g = {(size_t)w->shape.dims[2], (size_t)w->shape.dims[3],
+                                    (size_t)strides[0],       (size_t)strides[1],
+                                    (size_t)dilations[0],     (size_t)dilations[1]};
+  return ops_kconfig_f32_dwconv3x3(&g);
+}
+
 static const char *ukernel_of(const struct ops_graph *g, const struct ops_node *n,
                               const struct ops_plan_node *pn) {
   if (pn->kernel == NULL || pn->assigned == OPSCOPE_UNIT_SCALAR) return NULL;
@@ -193,7 +215,8 @@ static const char *ukernel_of(const struct ops_graph *g, const struct ops_node *
   if (strcmp(op, "Conv") == 0 && x != NULL && w != NULL && w->shape.rank == 4 &&
       w->shape.dims[1] == 1 && group != NULL && group->type == OPS_ATTR_INT && group->i > 1 &&
       group->i == x->shape.dims[1] && group->i == w->shape.dims[0]) {
-    return ops_kconfig_f32_dwconv()->name;
+    const struct ops_kconfig_dwconv3x3 *k3 = dwconv3x3_of(n, w);
+    return k3 != NULL ? k3->name : ops_kconfig_f32_dwconv()->name;
   }
   return ops_kconfig_f32_gemm()->name;
 }

@@ -80,6 +80,7 @@ static size_t plane_bytes(const struct ops_simd_conv_params *p) {
 }
 
 size_t ops_simd_conv_scratch(const struct ops_simd_conv_params *p) {
+  if (p->dw3x3 != NULL) return 0;
   if (p->dw != NULL) return plane_bytes(p) * (size_t)(p->threads > 1 ? p->threads : 1);
   size_t bytes, cols = 0, floats = 0;
   if (!p->direct && p->conv.spatial != 2) {
@@ -202,6 +203,22 @@ struct dw_conv {
 
 static void dw_plane(const struct dw_conv *j, float *plane, size_t nc) {
   const struct ops_simd_conv_params *p = j->p;
+  if (p->dw3x3 != NULL) {
+    /* Read in place: the microkernel leaves out the taps in the padding. */
+    const struct ops_dwconv3x3_geom g = {j->ih,
+                                         j->iw,
+                                         j->oh,
+                                         j->ow,
+                                         (size_t)p->conv.pads_begin[0],
+                                         (size_t)p->conv.pads_begin[1],
+                                         p->geom.sx};
+    size_t c = nc % j->c_in;
+    float *yc = j->y + nc * j->oh * j->ow;
+    p->dw3x3->ukernel(j->x + nc * j->ih * j->iw, &g, j->w + c * 9,
+                      j->bias != NULL ? j->bias[c] : 0.0f, yc, &p->clamp);
+    ops_f32_post_act(&p->post_act, yc, j->oh * j->ow);
+    return;
+  }
   size_t top = (size_t)p->conv.pads_begin[0], left = (size_t)p->conv.pads_begin[1];
   size_t c = nc % j->c_in;
   const float *xc = j->x + nc * j->ih * j->iw;
@@ -225,9 +242,12 @@ static void dw_task(const struct ops_task *task, void *ctx) {
   size_t ith = task != NULL ? (size_t)task->ith : 0, nth = task != NULL ? (size_t)task->nth : 1;
   size_t c0 = j->channels * ith / nth, c1 = j->channels * (ith + 1) / nth;
   if (c0 == c1) return;
-  float *plane = (float *)(j->planes + ith * plane_bytes(j->p));
-  /* The padding stays zero: only the interior is written per channel. */
-  memset(plane, 0, j->p->padded_h * j->p->padded_w * sizeof *plane);
+  float *plane = NULL;
+  if (j->p->dw3x3 == NULL) {
+    plane = (float *)(j->planes + ith * plane_bytes(j->p));
+    /* The padding stays zero: only the interior is written per channel. */
+    memset(plane, 0, j->p->padded_h * j->p->padded_w * sizeof *plane);
+  }
   for (size_t nc = c0; nc < c1; nc++)
     dw_plane(j, plane, nc);
 }
@@ -269,7 +289,8 @@ enum ops_kresult ops_f32_conv_kernel__simd(const struct ops_kcall *call) {
                         (size_t)yd->d[3]};
     /* Each thread needs its own plane; without scratch for every thread, run on this one. */
     struct ops_pool *pool = call->pool;
-    if (pool != NULL && call->scratch_bytes < plane_bytes(p) * (size_t)ops_pool_threads(pool)) {
+    if (pool != NULL && p->dw3x3 == NULL &&
+        call->scratch_bytes < plane_bytes(p) * (size_t)ops_pool_threads(pool)) {
       pool = NULL;
     }
     run(pool, dw_task, &j);

@@ -3,10 +3,16 @@
  * variant the CPU has, at, below and above its lane count and at multiples, strides 1, 2 and 3,
  * dilations 1 and 2, 3x3 and 5x5 taps, with and without a clamp, on a padded plane whose
  * slack is poisoned with NaN, so a read past what the output needs would show.
+ * The 3x3 family of kernels/lists/f32-dwconv3x3.inc, which reads the plane unpadded: every
+ * variant the CPU has, strides 1 and 2, paddings 0 to 2 on each side, widths around its lane
+ * count, against the padded definition, on a plane placed right after an inaccessible page and
+ * again right before one, so a load of any element outside the plane faults.
  */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "test-util.h"
 
@@ -88,7 +94,111 @@ static void test_variants(void **state) {
   assert_true(checked >= 1); /* the scalar variant runs everywhere */
 }
 
+/* Room for n floats with an inaccessible page before and after; *at_start and *at_end get
+ * where n floats begin so they touch the page before, or end where the page after begins. */
+struct guarded {
+  unsigned char *base;
+  size_t span;
+};
+
+static struct guarded guarded_new(size_t n, float **at_start, float **at_end) {
+  size_t page = (size_t)sysconf(_SC_PAGESIZE);
+  size_t body = (n * sizeof(float) + page - 1) / page * page;
+  struct guarded g = {NULL, body + 2 * page};
+  g.base = mmap(NULL, g.span, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  assert_true(g.base != MAP_FAILED);
+  assert_int_equal(mprotect(g.base, page, PROT_NONE), 0);
+  assert_int_equal(mprotect(g.base + page + body, page, PROT_NONE), 0);
+  *at_start = (float *)(g.base + page);
+  *at_end = (float *)(g.base + page + body) - n;
+  return g;
+}
+
+static void check_3x3(const struct ops_kconfig_dwconv3x3 *v) {
+  static const size_t widths[] = {1, 2, 7, 15, 16, 17, 31, 32, 33, 50};
+  static const size_t heights[] = {1, 2, 5};
+  float w[9];
+  for (int i = 0; i < 9; i++)
+    w[i] = (float)(i + 1) * 0.125f - 0.5f;
+  const struct ops_f32_minmax_params clamp = {-2.0f, 2.5f};
+  for (size_t wi = 0; wi < sizeof widths / sizeof widths[0]; wi++)
+    for (size_t hi = 0; hi < sizeof heights / sizeof heights[0]; hi++)
+      for (size_t s = 1; s <= 2; s++)
+        for (size_t pad = 0; pad <= 2; pad++) {
+          size_t iw = widths[wi], ih = heights[hi];
+          if (iw + 2 * pad < 3 || ih + 2 * pad < 3) continue;
+          struct ops_dwconv3x3_geom g = {
+              ih, iw, (ih + 2 * pad - 3) / s + 1, (iw + 2 * pad - 3) / s + 1, pad, pad, s};
+          /* The padded plane of the definition, and the same values unpadded. */
+          size_t pw = iw + 2 * pad, ph = ih + 2 * pad;
+          float *xp = calloc(pw * ph, sizeof *xp), *start, *end;
+          struct guarded mem = guarded_new(ih * iw, &start, &end);
+          for (size_t r = 0; r < ih; r++)
+            for (size_t c = 0; c < iw; c++) {
+              float val = (float)((r * 31 + c * 17) % 23) * 0.25f - 2.5f;
+              xp[(r + pad) * pw + c + pad] = val;
+              start[r * iw + c] = end[r * iw + c] = val;
+            }
+          const struct ops_dwconv_geom full = {3, 3, s, s, 1, 1};
+          float *y = malloc(g.oh * g.ow * sizeof *y);
+          for (int place = 0; place < 2; place++) {
+            for (size_t i = 0; i < g.oh * g.ow; i++)
+              y[i] = NAN;
+            v->ukernel(place == 0 ? start : end, &g, w, 0.75f, y, &clamp);
+            for (size_t oy = 0; oy < g.oh; oy++)
+              for (size_t ox = 0; ox < g.ow; ox++) {
+                float want = reference(xp, pw, w, 0.75f, oy, ox, &full, &clamp);
+                float got = y[oy * g.ow + ox];
+                if (!(fabsf(got - want) <= 1e-5f))
+                  fail_msg("%s %zux%zu stride %zu pad %zu: y[%zu][%zu] = %g, expected %g", v->name,
+                           ih, iw, s, pad, oy, ox, got, want);
+              }
+          }
+          free(y);
+          free(xp);
+          munmap(mem.base, mem.span);
+        }
+}
+
+static void test_3x3_variants(void **state) {
+  (void)state;
+  size_t n;
+  const struct ops_kconfig_dwconv3x3 *vs = ops_kconfig_f32_dwconv3x3_variants(&n);
+  uint32_t have = ops_cpu_get()->detected;
+  size_t checked = 0;
+  for (size_t i = 0; i < n; i++) {
+    if ((vs[i].isa_flags & have) != vs[i].isa_flags) {
+      print_message("skipping %s: this CPU lacks its ISA\n", vs[i].name);
+      continue;
+    }
+    check_3x3(&vs[i]);
+    checked++;
+  }
+  if (checked == 0) skip();
+}
+
+/* The 3x3 family serves exactly 3x3 taps, dilation 1, equal strides of 1 or 2. */
+static void test_3x3_choice(void **state) {
+  (void)state;
+  const struct ops_dwconv_geom no[] = {{5, 5, 1, 1, 1, 1},
+                                       {3, 3, 1, 1, 2, 2},
+                                       {3, 3, 3, 3, 1, 1},
+                                       {3, 3, 1, 2, 1, 1},
+                                       {3, 1, 1, 1, 1, 1}};
+  for (size_t i = 0; i < sizeof no / sizeof no[0]; i++)
+    assert_null(ops_kconfig_f32_dwconv3x3(&no[i]));
+  const struct ops_dwconv_geom yes = {3, 3, 2, 2, 1, 1};
+  size_t n;
+  ops_kconfig_f32_dwconv3x3_variants(&n);
+  if (n > 0 && (ops_kconfig_f32_dwconv3x3_variants(&n)[0].isa_flags & ops_cpu_dispatch_flags()) ==
+                   ops_kconfig_f32_dwconv3x3_variants(&n)[0].isa_flags) {
+    assert_non_null(ops_kconfig_f32_dwconv3x3(&yes));
+  }
+}
+
 int main(void) {
-  const struct CMUnitTest tests[] = {cmocka_unit_test(test_variants)};
+  const struct CMUnitTest tests[] = {cmocka_unit_test(test_variants),
+                                     cmocka_unit_test(test_3x3_variants),
+                                     cmocka_unit_test(test_3x3_choice)};
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
