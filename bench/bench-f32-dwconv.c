@@ -1,10 +1,11 @@
 /*
- * bench-f32-dwconv: speed of the f32 depthwise 3x3 microkernels (kernels/lists/f32-dwconv.inc)
- * on MobileNetV2's depthwise layers, against this core's measured FMA peak (bench/peak.h).
+ * bench-f32-dwconv: speed of the f32 depthwise 3x3 microkernels on MobileNetV2's depthwise
+ * layers, against this core's measured FMA peak (bench/peak.h): the unpadded 3x3 family
+ * (kernels/lists/f32-dwconv3x3.inc), which reads the input planes as they are, so its time is
+ * the whole op's, and the padded family (kernels/lists/f32-dwconv.inc), from planes padded
+ * ahead of time (the driver's padding copy is not timed: this measures the microkernel).
  *
- * Each layer runs every variant this CPU can run over all its channels, one thread, from
- * planes padded ahead of time (the driver's padding copy is not timed: this measures the
- * microkernel). Prints median time, GFLOP/s (2 * 9 FLOPs per output), % of the variant's ISA
+ * Each layer runs every variant this CPU can run over all its channels, one thread. Prints median time, GFLOP/s (2 * 9 FLOPs per output), % of the variant's ISA
  * peak, and the bytes streamed per second (input plane read once, output written once).
  *
  *   bench-f32-dwconv [-r MIN_REPS]
