@@ -82,18 +82,33 @@ static inline __attribute__((always_inline)) void tile(size_t rows, size_t nv, b
   }
 
   /* B is loaded inside the row loop and left to the compiler to load once per K step: an
-   * explicit array of B vectors is kept on the stack by clang. The loads are masked, which
-   * costs nothing on AVX-512 and keeps a tile at a row-major B's right edge inside the row. */
-  for (size_t k = 0; k < kc; k++) {
-    UNROLL
-    for (size_t i = 0; i < rows; i++) {
-      __m512 av = _mm512_set1_ps(packed ? a[i] : ar[i][k]);
+   * explicit array of B vectors is kept on the stack by clang. A full-width tile loads B
+   * plainly, the loop the kernel always had; a column tail masks its loads, so a tile at a
+   * row-major B's right edge stays inside the row. */
+  if (nc == 16 * nv) {
+    for (size_t k = 0; k < kc; k++) {
       UNROLL
-      for (size_t v = 0; v < nv; v++)
-        acc[i][v] = _mm512_fmadd_ps(av, _mm512_maskz_loadu_ps(mask[v], w + 16 * v), acc[i][v]);
+      for (size_t i = 0; i < rows; i++) {
+        __m512 av = _mm512_set1_ps(packed ? a[i] : ar[i][k]);
+        UNROLL
+        for (size_t v = 0; v < nv; v++)
+          acc[i][v] = _mm512_fmadd_ps(av, _mm512_loadu_ps(w + 16 * v), acc[i][v]);
+      }
+      w += w_stride;
+      if (packed) a += a_stride;
     }
-    w += w_stride;
-    if (packed) a += a_stride;
+  } else {
+    for (size_t k = 0; k < kc; k++) {
+      UNROLL
+      for (size_t i = 0; i < rows; i++) {
+        __m512 av = _mm512_set1_ps(packed ? a[i] : ar[i][k]);
+        UNROLL
+        for (size_t v = 0; v < nv; v++)
+          acc[i][v] = _mm512_fmadd_ps(av, _mm512_maskz_loadu_ps(mask[v], w + 16 * v), acc[i][v]);
+      }
+      w += w_stride;
+      if (packed) a += a_stride;
+    }
   }
 
   if (flags & OPS_F32_GEMM_CLAMP) {
