@@ -73,6 +73,9 @@ def main():
     ap.add_argument("--threads", type=int, default=2, help="threads of the threads unit (-j)")
     ap.add_argument("--stat", choices=("median", "min"), default="median",
                     help="how the round medians are summarised (default: median)")
+    ap.add_argument("--scaling", action="store_true",
+                    help="also print, per model and round, threads' speed-up over simd next to "
+                         "ORT's 2-thread speed-up over 1 thread, measured in the same round")
     ap.add_argument("names", nargs="*", help="model folders under --models (default: all)")
     a = ap.parse_args()
 
@@ -98,6 +101,7 @@ def main():
     print("| model | scalar | simd | threads (%d) | ORT 1t | ORT 2t | simd/ORT1 | threads/ORT2 | best/ORT1 |" % a.threads)
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     worst = {}
+    scaling = []
     for name in names:
         mdir = os.path.join(a.models, name)
         model = os.path.join(mdir, "model.onnx")
@@ -115,6 +119,9 @@ def main():
                 t["scalar"].append(opscope_median(a.opscope, model, "scalar", a.scalar_iters, 0))
         # Median of the round medians by default; --stat min takes each contender's least
         # disturbed round, which on a VM whose neighbours come and go in bursts moves less.
+        if a.scaling:
+            for r in range(a.rounds):
+                scaling.append((name, r + 1, t["simd"][r] / t["threads"][r], t["ort1"][r] / t["ort2"][r]))
         pick = min if a.stat == "min" else statistics.median
         m = {k: (pick(v) if v else None) for k, v in t.items()}
         best = min(m["simd"], m["threads"])
@@ -125,6 +132,15 @@ def main():
     print()
     print("Ratios are opscope's median over ONNX Runtime's (%s); below 1.00 opscope is faster. "
           "ORT's times include the small cost of calling it from Node." % os.path.basename(ort_dir))
+    if scaling:
+        # Two threads gain only what the machine's second CPU gives: on a VM whose vCPUs the
+        # host sometimes puts on one core's two hyperthreads, ORT's own 2-thread gain shows
+        # what that round allowed.
+        print()
+        print("| model | round | threads/simd speed-up | ORT 2t/1t speed-up |")
+        print("|---|---:|---:|---:|")
+        for name, r, ours, theirs in scaling:
+            print("| %s | %d | %.2f | %.2f |" % (name, r, ours, theirs))
 
 
 if __name__ == "__main__":
