@@ -77,8 +77,8 @@ void ops_bench_result_done(struct ops_bench_result *r);
 /* Benchmarks n compiled models (inputs already set) round by round: each round runs every
  * model once, the first one rotating from round to round, so drift of the machine (frequency,
  * other load) hits all of them alike, as it would not if one ran after another. Warm-up is
- * cfg->warmup rounds; timing goes on until every model has cfg->iterations samples and
- * cfg->min_time_s of timed runs. out[k] receives model k's result (no counters, no per-op
+ * cfg->warmup rounds; timing goes on until every model has cfg->iterations samples and the
+ * slowest model's timed runs add up to cfg->min_time_s (so the others get as many rounds). out[k] receives model k's result (no counters, no per-op
  * profile). */
 enum ops_status ops_bench_run_interleaved(struct ops_exec *const *execs, size_t n,
                                           const struct ops_bench_config *cfg,

@@ -92,6 +92,7 @@ void ops_cli_print_help(void) {
       "  -w, --warmup N         benchmark warm-up runs, never timed (default 3, 0 allowed)\n"
       "  -n, --iterations N     timed benchmark runs at least (default 10)\n"
       "      --min-time S       and keep running until the timed runs add up to S seconds\n"
+      "                         (with -B, those of the slowest unit)\n"
       "      --counters[=LIST]  read perf_event_open counters over the timed runs (default:\n"
       "                         cycles, instructions, cache-references, cache-misses,\n"
       "                         branch-misses, task-clock, page-faults, context-switches,\n"
