@@ -72,6 +72,32 @@ static inline struct ops_graph *build(build_fn fn) {
   return g;
 }
 
+/* Sets every f32 input of `g` in `exec` to seeded values (input i from seed + i). */
+static inline void set_seeded_inputs(const struct ops_graph *g, struct ops_exec *exec,
+                                     unsigned seed) {
+  struct ops_diag d;
+  ops_diag_init(&d, NULL);
+  for (size_t i = 0; i < g->n_inputs; i++) {
+    size_t bytes;
+    assert_true(ops_tensor_byte_size(&g->tensors[g->inputs[i]], &bytes));
+    float *v = malloc(bytes);
+    fill(v, bytes / sizeof *v, seed + (unsigned)i);
+    assert_int_equal(ops_exec_set_input(exec, g->inputs[i], v, bytes, &d), OPS_OK);
+    free(v);
+  }
+}
+
+/* A malloc'd copy of output 0 of the last run (n floats in *n). */
+static inline float *copy_output0(const struct ops_graph *g, const struct ops_exec *exec,
+                                  size_t *n) {
+  size_t bytes;
+  assert_true(ops_tensor_byte_size(&g->tensors[g->outputs[0]], &bytes));
+  float *out = malloc(bytes ? bytes : 1);
+  memcpy(out, ops_exec_tensor(exec, g->outputs[0]), bytes);
+  *n = bytes / sizeof *out;
+  return out;
+}
+
 /* Runs `g` on `unit` with seeded inputs; returns a copy of output 0 (n floats in *n). */
 static inline float *run(const struct ops_graph *g, int unit, size_t *n) {
   struct ops_diag d;
@@ -80,22 +106,9 @@ static inline float *run(const struct ops_graph *g, int unit, size_t *n) {
   struct ops_exec *exec = NULL;
   if (ops_plan_new(g, unit, &plan, &d) != OPS_OK) fail_msg("plan: %s", d.msg);
   if (ops_exec_new(plan, &exec, &d) != OPS_OK) fail_msg("compile: %s", d.msg);
-  for (size_t i = 0; i < g->n_inputs; i++) {
-    const struct ops_tensor *t = &g->tensors[g->inputs[i]];
-    size_t bytes;
-    assert_true(ops_tensor_byte_size(t, &bytes));
-    float *v = malloc(bytes);
-    fill(v, bytes / sizeof *v, 7u + (unsigned)i);
-    assert_int_equal(ops_exec_set_input(exec, g->inputs[i], v, bytes, &d), OPS_OK);
-    free(v);
-  }
+  set_seeded_inputs(g, exec, 7u);
   if (ops_exec_run(exec, &d) != OPS_OK) fail_msg("run: %s", d.msg);
-  const struct ops_tensor *y = &g->tensors[g->outputs[0]];
-  size_t bytes;
-  assert_true(ops_tensor_byte_size(y, &bytes));
-  float *out = malloc(bytes ? bytes : 1);
-  memcpy(out, ops_exec_tensor(exec, g->outputs[0]), bytes);
-  *n = bytes / sizeof *out;
+  float *out = copy_output0(g, exec, n);
   ops_exec_free(exec);
   ops_plan_free(plan);
   return out;

@@ -60,22 +60,11 @@ static float *compile_run(const struct ops_graph *g, int unit, size_t want_in_pl
       at += bytes;
     }
   }
-  for (size_t i = 0; i < g->n_inputs; i++) {
-    size_t bytes;
-    assert_true(ops_tensor_byte_size(&g->tensors[g->inputs[i]], &bytes));
-    float *v = malloc(bytes);
-    fill(v, bytes / sizeof *v, 3u + (unsigned)i);
-    assert_int_equal(ops_exec_set_input(exec, g->inputs[i], v, bytes, &d), OPS_OK);
-    free(v);
-  }
+  set_seeded_inputs(g, exec, 3u);
   /* Twice: a producer writing into Y must not disturb what the run before left correct. */
   for (int r = 0; r < 2; r++)
     if (ops_exec_run(exec, &d) != OPS_OK) fail_msg("run: %s", d.msg);
-  size_t bytes;
-  assert_true(ops_tensor_byte_size(&g->tensors[g->outputs[0]], &bytes));
-  float *out = malloc(bytes);
-  memcpy(out, ops_exec_tensor(exec, g->outputs[0]), bytes);
-  *n = bytes / sizeof *out;
+  float *out = copy_output0(g, exec, n);
   ops_exec_free(exec);
   ops_plan_free(plan);
   return out;
@@ -117,34 +106,29 @@ static void g_graph_input(struct ops_graph *g) {
   output(g, y);
 }
 
-/* Batch 2: each input is two blocks of Y, not one. */
-static void g_batch2(struct ops_graph *g) {
-  int x = input(g, "X", DIMS(2, 4, 4, 4));
+/* Relu(X) and Sigmoid(X) concatenated on `axis`. */
+static void two_branches(struct ops_graph *g, int rank, const int64_t *dims, int64_t axis) {
+  int x = input(g, "X", rank, dims);
   int r = act(g, "r"), s = act(g, "s"), y = act(g, "Y");
   node(g, "relu", "Relu", IO(x), IO(r));
   node(g, "sig", "Sigmoid", IO(x), IO(s));
-  attr_int(node(g, "cat", "Concat", IO(r, s), IO(y)), "axis", 1);
+  attr_int(node(g, "cat", "Concat", IO(r, s), IO(y)), "axis", axis);
   output(g, y);
+}
+
+/* Batch 2: each input is two blocks of Y, not one. */
+static void g_batch2(struct ops_graph *g) {
+  two_branches(g, DIMS(2, 4, 4, 4), 1);
 }
 
 /* Concatenated on the rows: a dim of 4 channels before the axis. */
 static void g_rows(struct ops_graph *g) {
-  int x = input(g, "X", DIMS(1, 4, 4, 16));
-  int r = act(g, "r"), s = act(g, "s"), y = act(g, "Y");
-  node(g, "relu", "Relu", IO(x), IO(r));
-  node(g, "sig", "Sigmoid", IO(x), IO(s));
-  attr_int(node(g, "cat", "Concat", IO(r, s), IO(y)), "axis", 2);
-  output(g, y);
+  two_branches(g, DIMS(1, 4, 4, 16), 2);
 }
 
 /* A block that would start off the arena's alignment: 3 floats per channel. */
 static void g_unaligned(struct ops_graph *g) {
-  int x = input(g, "X", DIMS(1, 4, 3));
-  int r = act(g, "r"), s = act(g, "s"), y = act(g, "Y");
-  node(g, "relu", "Relu", IO(x), IO(r));
-  node(g, "sig", "Sigmoid", IO(x), IO(s));
-  attr_int(node(g, "cat", "Concat", IO(r, s), IO(y)), "axis", 1);
-  output(g, y);
+  two_branches(g, DIMS(1, 4, 3), 1);
 }
 
 /* Concat of a Concat: the inner one goes in place, the outer one (whose input is a Concat's
