@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "test-util.h"
 
@@ -183,33 +184,41 @@ static void test_calibration_file(void **state) {
   a.units[OPSCOPE_UNIT_SCALAR].gflops = 1.25;
   a.units[OPSCOPE_UNIT_SIMD].gbs[OPS_MEM_L2] = 77.5;
   a.units[OPSCOPE_UNIT_THREADS].efficiency[OPS_CLASS_GEMM] = 0.875;
+  /* Files go to a private directory, not the working directory, which may be a checkout. */
+  char dir[] = "/tmp/opscope-calib-XXXXXX", good[64], bad[64];
+  assert_non_null(mkdtemp(dir));
+  snprintf(good, sizeof good, "%s/calibration-test.txt", dir);
+  snprintf(bad, sizeof bad, "%s/calibration-bad.txt", dir);
   struct ops_diag d;
   ops_diag_init(&d, NULL);
-  assert_int_equal(ops_cost_model_save(&a, "calibration-test.txt", "Test CPU", "avx2", &d), OPS_OK);
+  assert_int_equal(ops_cost_model_save(&a, good, "Test CPU", "avx2", &d), OPS_OK);
   ops_cost_model_defaults(&b);
-  assert_int_equal(ops_cost_model_load(&b, "calibration-test.txt", &d), OPS_OK);
+  assert_int_equal(ops_cost_model_load(&b, good, &d), OPS_OK);
   assert_true(b.calibrated);
-  OPS_ASSERT_CONTAINS(b.source, "calibrated (calibration-test.txt)");
+  OPS_ASSERT_CONTAINS(b.source, "/calibration-test.txt)");
   OPS_ASSERT_NEAR(b.units[OPSCOPE_UNIT_SCALAR].gflops, 1.25, 1e-9);
   OPS_ASSERT_NEAR(b.units[OPSCOPE_UNIT_SIMD].gbs[OPS_MEM_L2], 77.5, 1e-9);
   OPS_ASSERT_NEAR(b.units[OPSCOPE_UNIT_THREADS].efficiency[OPS_CLASS_GEMM], 0.875, 1e-9);
 
-  FILE *f = fopen("calibration-bad.txt", "w");
+  FILE *f = fopen(bad, "w");
   assert_non_null(f);
   fputs("scalar.gflops 2\nsimd.gbs.L9 4\n", f);
   fclose(f);
   ops_cost_model_defaults(&b);
   ops_diag_init(&d, NULL);
-  assert_int_equal(ops_cost_model_load(&b, "calibration-bad.txt", &d), OPS_ERR_BAD_INPUT);
+  assert_int_equal(ops_cost_model_load(&b, bad, &d), OPS_ERR_BAD_INPUT);
   OPS_ASSERT_CONTAINS(d.msg, "calibration-bad.txt:2: unknown key 'simd.gbs.L9'");
-  f = fopen("calibration-bad.txt", "w");
+  f = fopen(bad, "w");
   assert_non_null(f);
   fputs("scalar.gflops -3\n", f);
   fclose(f);
   ops_diag_init(&d, NULL);
-  assert_int_equal(ops_cost_model_load(&b, "calibration-bad.txt", &d), OPS_ERR_BAD_INPUT);
+  assert_int_equal(ops_cost_model_load(&b, bad, &d), OPS_ERR_BAD_INPUT);
   OPS_ASSERT_CONTAINS(d.msg, ":1: scalar.gflops must be a positive number");
   assert_int_equal(ops_cost_model_load(&b, "no-such-file.txt", &d), OPS_ERR_IO);
+  remove(good);
+  remove(bad);
+  rmdir(dir);
 
   char path[512];
   setenv("XDG_CACHE_HOME", "/tmp/xdg-test", 1);
