@@ -8,8 +8,11 @@
  * express takes a pass over the output rows after it. A 1x1 stride-1 convolution's input
  * planes are already the columns, row-major, so the GEMM reads them in place with no packing
  * (ops_f32_gemm_run_rows): on squeezenet1_1 packing them took as long as the GEMM of the
- * squeeze layers, and on two threads longer. On the threads unit the phases are split over the
- * pool in one run with a barrier between them, so no phase is left serial.
+ * squeeze layers, and on two threads longer. With enough column panels, a thread packs the
+ * panels it claims and computes them at once, while they are in its cache; there is no barrier
+ * between packing and the GEMM, and a thread that is done takes the others' last panels
+ * (ops_share_next). With few panels, all are packed first, split over the threads, and the
+ * GEMM after a barrier shares out tiles.
  * When the binder packed the weights (p->packed_w_offset), the GEMM is Y^T = cols^T W^T with the
  * vectors along the output channels instead of the pixels: the columns are packed in the
  * transposed driver's row panels and Y^T, in scratch, is transposed into Y by the GEMM.
@@ -158,6 +161,26 @@ static void post_act_rows(const struct gemm_conv *j, const struct ops_task *task
     ops_f32_post_act(&p->post_act, j->y + m * p->P, p->P);
 }
 
+/* Packs the column panels [q0, q1) (panel_width(p) columns each) of this image and group. */
+static void pack_panels(const struct gemm_conv *j, size_t q0, size_t q1) {
+  const struct ops_simd_conv_params *p = j->p;
+  const size_t nr = panel_width(p);
+  if (j->geom != NULL) {
+    ops_f32_conv2d_pack_b(j->geom, nr, j->src, j->packed, q0, q1);
+  } else if (q0 < q1) {
+    /* Panels are contiguous in the packed layout, so a range packs as its own narrower B. */
+    size_t n0 = q0 * nr, n1 = q1 * nr < p->P ? q1 * nr : p->P;
+    ops_f32_gemm_pack_b(nr, n1 - n0, p->Kg, j->src + n0, p->P, 1, j->packed + n0 * p->Kg);
+  }
+}
+
+/* Column panels per claim when a thread packs panels and computes them at once: about 16
+ * claims per thread, so a thread that finishes early takes over small pieces. */
+static size_t panel_grain(size_t panels, size_t nth) {
+  size_t claims = 16 * nth;
+  return panels > claims ? (panels + claims - 1) / claims : 1;
+}
+
 static void gemm_conv_task(const struct ops_task *task, void *ctx) {
   const struct gemm_conv *j = ctx;
   const struct ops_simd_conv_params *p = j->p;
@@ -171,19 +194,33 @@ static void gemm_conv_task(const struct ops_task *task, void *ctx) {
     post_act_rows(j, task);
     return;
   }
-  const size_t ith = task != NULL ? (size_t)task->ith : 0;
   const size_t nth = task != NULL ? (size_t)task->nth : 1;
   const size_t nr = panel_width(p), panels = p->P / nr + (p->P % nr != 0);
-  const size_t q0 = panels * ith / nth, q1 = panels * (ith + 1) / nth;
-  if (j->geom != NULL) {
-    ops_f32_conv2d_pack_b(j->geom, nr, j->src, j->packed, q0, q1);
-  } else if (q0 < q1) {
-    /* Panels are contiguous in the packed layout, so a range packs as its own narrower B. */
-    size_t n0 = q0 * nr, n1 = q1 * nr < p->P ? q1 * nr : p->P;
-    ops_f32_gemm_pack_b(nr, n1 - n0, p->Kg, j->src + n0, p->P, 1, j->packed + n0 * p->Kg);
+  const bool transposed = j->packed_w != NULL;
+  if (p->Kg > 0 && panels >= 4 * nth &&
+      (!transposed || ops_f32_gemm_transposed_by_rows(p->cfg, p->Mg, p->P))) {
+    /* Each claim's column panels are packed and computed at once, while they are in cache,
+     * by the thread that claimed them: no barrier between packing and the GEMM. */
+    struct ops_share share;
+    ops_share_init(&share, task, panels, panel_grain(panels, nth));
+    for (size_t q0, q1; ops_share_next(&share, &q0, &q1);) {
+      pack_panels(j, q0, q1);
+      if (transposed)
+        ops_f32_gemm_run_transposed_rows(p->cfg, p->Mg, p->P, p->Kg, j->packed_w, j->packed, j->y,
+                                         p->P, &fused, j->yt, q0 * nr, q1 * nr);
+      else
+        ops_f32_gemm_run_panels(p->cfg, p->Mg, p->P, p->Kg, j->w, p->Kg, j->packed, j->y, p->P,
+                                &fused, q0, q1);
+    }
+    post_act_rows(j, task);
+    return;
   }
+  /* Few column panels (or K = 0), or few pixels and many output channels in the transposed
+   * orientation: threads share panels in the GEMM, so all are packed first. */
+  const size_t ith = task != NULL ? (size_t)task->ith : 0;
+  pack_panels(j, panels * ith / nth, panels * (ith + 1) / nth);
   if (task != NULL) ops_pool_barrier(task);
-  if (j->packed_w != NULL) {
+  if (transposed) {
     ops_f32_gemm_run_transposed(p->cfg, p->Mg, p->P, p->Kg, j->packed_w, j->packed, j->y, p->P,
                                 &fused, j->yt, task);
   } else {

@@ -6,8 +6,11 @@
  * panel, and the kc-wide slice of A is reused from L2 across panels. Each tile's C is read back
  * once per further K block, a small cost next to kc * mr * nr FMAs.
  *
- * Threads split the grid of tiles into contiguous ranges in that order, so each thread owns
- * whole panels when M is small and whole row ranges of a panel when N is small.
+ * Threads split the grid of tiles into contiguous home ranges in that order, so each thread
+ * owns whole panels when M is small and whole row ranges of a panel when N is small, and take
+ * them a panel (or a sixteenth of their share) at a time; a thread that is done takes what is
+ * left of the other ranges from their ends (ops_share_next), so a core slowed by another
+ * tenant does not hold the op up.
  *
  * The transposed product (ops_f32_gemm_run_transposed) runs the same loops on C^T = B^T A^T:
  * A, packed once (for a Conv, the weights at bind time), is the packed operand, so its kc x nr
@@ -60,29 +63,17 @@ static void fill_bias(size_t m0, size_t m1, size_t N, float *C, size_t ldc,
     }
 }
 
-/* The tiles of this thread's share, B's block (column n0, row k0) at b + n0 * col_step +
- * k0 * k_step with its rows k_step apart: packed panels (col_step K, k_step nr) or a row-major
- * B read in place (col_step 1, k_step ldb). */
-static void run_tiles(const struct ops_kconfig_gemm *cfg, size_t M, size_t N, size_t K,
-                      const float *A, size_t lda, const float *b, size_t col_step, size_t k_step,
-                      float *C, size_t ldc, const struct ops_f32_gemm_params *params,
-                      const struct ops_task *task) {
-  const size_t ith = task != NULL ? (size_t)task->ith : 0;
-  const size_t nth = task != NULL ? (size_t)task->nth : 1;
-  if (M == 0 || N == 0) return;
-  const float *row_bias = params != NULL && params->bias == NULL ? params->row_bias : NULL;
-  if (K == 0) {
-    fill_bias(M * ith / nth, M * (ith + 1) / nth, N, C, ldc, params, row_bias);
-    return;
-  }
-
+/* Tiles [t0, t1) of the grid, numbered panel by panel (t = jn * m_tiles + im), B's block
+ * (column n0, row k0) at b + n0 * col_step + k0 * k_step with its rows k_step apart: packed
+ * panels (col_step K, k_step nr) or a row-major B read in place (col_step 1, k_step ldb).
+ * K > 0. */
+static void tile_range(const struct ops_kconfig_gemm *cfg, size_t M, size_t N, size_t K,
+                       const float *A, size_t lda, const float *b, size_t col_step, size_t k_step,
+                       float *C, size_t ldc, const struct ops_f32_gemm_params *params, size_t t0,
+                       size_t t1) {
   const size_t mr = cfg->mr, nr = cfg->nr, kc_max = cfg->kc;
-  const size_t m_tiles = (M + mr - 1) / mr, n_tiles = (N + nr - 1) / nr;
-  /* m_tiles * n_tiles <= M * N, which fits: C holds that many floats. */
-  const size_t tiles = m_tiles * n_tiles;
-  const size_t t0 = tiles * ith / nth, t1 = tiles * (ith + 1) / nth;
-  if (t0 == t1) return;
-
+  const size_t m_tiles = (M + mr - 1) / mr;
+  const float *row_bias = params != NULL && params->bias == NULL ? params->row_bias : NULL;
   const struct ops_f32_minmax_params *minmax = params != NULL ? &params->minmax : NULL;
   const float *bias = params != NULL ? params->bias : NULL;
   const unsigned bias_flag = row_bias != NULL ? OPS_F32_GEMM_ROW_BIAS : 0;
@@ -99,6 +90,46 @@ static void run_tiles(const struct ops_kconfig_gemm *cfg, size_t M, size_t N, si
                    k_step, tile_bias, C + m0 * ldc + n0, ldc, flags, minmax);
     }
   }
+}
+
+/* Tiles handed out per claim: a panel's worth (its block of B is reused from L1 by all of
+ * them), or less when that would leave fewer than 16 claims per thread, but at least 8. */
+static size_t tile_grain(size_t m_tiles, size_t tiles, size_t nth) {
+  const size_t fair = tiles / (16 * nth), grain = m_tiles < fair ? m_tiles : fair;
+  return grain > 8 ? grain : 8;
+}
+
+/* This thread's share of the tiles (ops_share_next: its home range of the grid in the order
+ * above, then what the other threads have not reached). */
+static void run_tiles(const struct ops_kconfig_gemm *cfg, size_t M, size_t N, size_t K,
+                      const float *A, size_t lda, const float *b, size_t col_step, size_t k_step,
+                      float *C, size_t ldc, const struct ops_f32_gemm_params *params,
+                      const struct ops_task *task) {
+  const size_t ith = task != NULL ? (size_t)task->ith : 0;
+  const size_t nth = task != NULL ? (size_t)task->nth : 1;
+  if (M == 0 || N == 0) return;
+  if (K == 0) {
+    const float *row_bias = params != NULL && params->bias == NULL ? params->row_bias : NULL;
+    fill_bias(M * ith / nth, M * (ith + 1) / nth, N, C, ldc, params, row_bias);
+    return;
+  }
+  const size_t m_tiles = (M + cfg->mr - 1) / cfg->mr, n_tiles = (N + cfg->nr - 1) / cfg->nr;
+  /* m_tiles * n_tiles <= M * N, which fits: C holds that many floats. */
+  struct ops_share share;
+  ops_share_init(&share, task, m_tiles * n_tiles, tile_grain(m_tiles, m_tiles * n_tiles, nth));
+  for (size_t t0, t1; ops_share_next(&share, &t0, &t1);)
+    tile_range(cfg, M, N, K, A, lda, b, col_step, k_step, C, ldc, params, t0, t1);
+}
+
+void ops_f32_gemm_run_panels(const struct ops_kconfig_gemm *cfg, size_t M, size_t N, size_t K,
+                             const float *A, size_t lda, const float *packed_b, float *C,
+                             size_t ldc, const struct ops_f32_gemm_params *params, size_t j0,
+                             size_t j1) {
+  if (M == 0 || N == 0 || K == 0 || j0 >= j1) return;
+  const size_t m_tiles = (M + cfg->mr - 1) / cfg->mr, n_tiles = (N + cfg->nr - 1) / cfg->nr;
+  if (j1 > n_tiles) j1 = n_tiles;
+  tile_range(cfg, M, N, K, A, lda, packed_b, K, cfg->nr, C, ldc, params, j0 * m_tiles,
+             j1 * m_tiles);
 }
 
 void ops_f32_gemm_run(const struct ops_kconfig_gemm *cfg, size_t M, size_t N, size_t K,
@@ -182,18 +213,13 @@ static void owned_rows(bool rows_outer, size_t jn, size_t t0, size_t t1, size_t 
   }
 }
 
-void ops_f32_gemm_run_transposed(const struct ops_kconfig_gemm *cfg, size_t M, size_t N, size_t K,
-                                 const float *packed_a, const float *packed_rows, float *C,
-                                 size_t ldc, const struct ops_f32_gemm_params *params, float *ct,
-                                 const struct ops_task *task) {
+/* Tiles [t0, t1) of C^T's grid (numbered row tile by row tile when rows_outer, else panel by
+ * panel), then those tiles transposed into C. K > 0. */
+static void transposed_range(const struct ops_kconfig_gemm *cfg, size_t M, size_t N, size_t K,
+                             const float *packed_a, const float *packed_rows, float *C, size_t ldc,
+                             const struct ops_f32_gemm_params *params, float *ct, bool rows_outer,
+                             size_t t0, size_t t1) {
   const float *row_bias = params != NULL ? params->row_bias : NULL;
-  const size_t ith = task != NULL ? (size_t)task->ith : 0;
-  const size_t nth = task != NULL ? (size_t)task->nth : 1;
-  if (M == 0 || N == 0) return;
-  if (K == 0) {
-    fill_bias(M * ith / nth, M * (ith + 1) / nth, N, C, ldc, params, row_bias);
-    return;
-  }
   const float *bias = params != NULL ? params->bias : NULL;
   const bool clamp =
       params != NULL && (params->minmax.min > -INFINITY || params->minmax.max < INFINITY);
@@ -209,16 +235,6 @@ void ops_f32_gemm_run_transposed(const struct ops_kconfig_gemm *cfg, size_t M, s
    * 256 to 4608 (bench/bench-f32-gemm). */
   const size_t kc_max = 4 * cfg->kc;
   const size_t m_tiles = (N + mr - 1) / mr, n_tiles = (M + nr - 1) / nr;
-  const size_t tiles = m_tiles * n_tiles;
-  const size_t t0 = tiles * ith / nth, t1 = tiles * (ith + 1) / nth;
-  if (t0 == t1) return;
-  /* Threads own contiguous ranges of tiles along the longer side of the grid: whole panels of
-   * A when row tiles are few (512x49: each thread streams its own share of the weights), whole
-   * row tiles when they are many (squeezenet's 13x13 planes: each thread reads the row panels
-   * it packed itself instead of its neighbour's, which made those convs slower on two threads
-   * than on one). Either way a thread walks its tiles panel by panel, so a block of A is
-   * reused from cache by all of its row tiles. */
-  const bool rows_outer = m_tiles > n_tiles;
   const size_t ldt = M;
   for (size_t k0 = 0; k0 < K; k0 += kc_max) {
     const size_t kc = K - k0 < kc_max ? K - k0 : kc_max;
@@ -237,8 +253,8 @@ void ops_f32_gemm_run_transposed(const struct ops_kconfig_gemm *cfg, size_t M, s
       }
     }
   }
-  /* This thread's tiles back into C, panel by panel: in panel jn, row tiles [im0, im1) are
-   * rows [n0, n0 + cols) of C and columns [r0, r1). */
+  /* These tiles back into C, panel by panel: in panel jn, row tiles [im0, im1) are rows
+   * [n0, n0 + cols) of C and columns [r0, r1). */
   const struct ops_kconfig_transpose *tr = ops_kconfig_x32_transpose();
   for (size_t jn = 0; jn < n_tiles; jn++) {
     size_t im0, im1;
@@ -250,4 +266,48 @@ void ops_f32_gemm_run_transposed(const struct ops_kconfig_gemm *cfg, size_t M, s
     if (bias != NULL)
       bias_clamp(n0, n0 + cols, r0, r1, C, ldc, bias, clamp ? &params->minmax : NULL);
   }
+}
+
+bool ops_f32_gemm_transposed_by_rows(const struct ops_kconfig_gemm *cfg, size_t M, size_t N) {
+  return (N + cfg->mr - 1) / cfg->mr > (M + cfg->nr - 1) / cfg->nr;
+}
+
+void ops_f32_gemm_run_transposed(const struct ops_kconfig_gemm *cfg, size_t M, size_t N, size_t K,
+                                 const float *packed_a, const float *packed_rows, float *C,
+                                 size_t ldc, const struct ops_f32_gemm_params *params, float *ct,
+                                 const struct ops_task *task) {
+  const size_t ith = task != NULL ? (size_t)task->ith : 0;
+  const size_t nth = task != NULL ? (size_t)task->nth : 1;
+  if (M == 0 || N == 0) return;
+  if (K == 0) {
+    fill_bias(M * ith / nth, M * (ith + 1) / nth, N, C, ldc, params,
+              params != NULL ? params->row_bias : NULL);
+    return;
+  }
+  /* Threads own ranges of tiles along the longer side of the grid: whole panels of A when row
+   * tiles are few (512x49: each thread streams its own share of the weights), whole row tiles
+   * when they are many (squeezenet's 13x13 planes: each thread reads the row panels it packed
+   * itself instead of its neighbour's, which made those convs slower on two threads than on
+   * one). Either way a thread walks its tiles panel by panel, so a block of A is reused from
+   * cache by all of its row tiles. A claim is a row panel's tiles or an A panel's. */
+  const size_t mr = cfg->mr, width = ops_f32_gemm_row_panel_width(cfg);
+  const size_t m_tiles = (N + mr - 1) / mr, n_tiles = (M + cfg->nr - 1) / cfg->nr;
+  const bool rows_outer = ops_f32_gemm_transposed_by_rows(cfg, M, N);
+  struct ops_share share;
+  ops_share_init(&share, task, m_tiles * n_tiles, rows_outer ? n_tiles * (width / mr) : m_tiles);
+  for (size_t t0, t1; ops_share_next(&share, &t0, &t1);)
+    transposed_range(cfg, M, N, K, packed_a, packed_rows, C, ldc, params, ct, rows_outer, t0, t1);
+}
+
+void ops_f32_gemm_run_transposed_rows(const struct ops_kconfig_gemm *cfg, size_t M, size_t N,
+                                      size_t K, const float *packed_a, const float *packed_rows,
+                                      float *C, size_t ldc,
+                                      const struct ops_f32_gemm_params *params, float *ct,
+                                      size_t r0, size_t r1) {
+  if (M == 0 || N == 0 || K == 0 || r0 >= r1) return;
+  const size_t mr = cfg->mr, n_tiles = (M + cfg->nr - 1) / cfg->nr;
+  if (r1 > N) r1 = N;
+  /* Row tiles [r0 / mr, ceil(r1 / mr)): r0 is a multiple of mr (a panel edge). */
+  transposed_range(cfg, M, N, K, packed_a, packed_rows, C, ldc, params, ct, true, r0 / mr * n_tiles,
+                   (r1 + mr - 1) / mr * n_tiles);
 }

@@ -58,6 +58,14 @@ void ops_f32_gemm_run(const struct ops_kconfig_gemm *cfg, size_t M, size_t N, si
                       const float *A, size_t lda, const float *packed_b, float *C, size_t ldc,
                       const struct ops_f32_gemm_params *params, const struct ops_task *task);
 
+/* ops_f32_gemm_run's panels [j0, j1) of B (columns j0 * nr up to j1 * nr), all of M, on this
+ * thread: for a caller that packs B a few panels at a time and computes them while they are in
+ * cache (the Conv driver). K > 0; nothing for an empty range. */
+void ops_f32_gemm_run_panels(const struct ops_kconfig_gemm *cfg, size_t M, size_t N, size_t K,
+                             const float *A, size_t lda, const float *packed_b, float *C,
+                             size_t ldc, const struct ops_f32_gemm_params *params, size_t j0,
+                             size_t j1);
+
 /* ops_f32_gemm_run on a row-major B read in place (row k at B + k * ldb, ldb >= N), with no
  * packing: the microkernel steps down B's rows ldb apart. It suits a B that few row tiles
  * read, such as the input planes of a 1x1 convolution with few output channels, where packing
@@ -94,5 +102,18 @@ void ops_f32_gemm_run_transposed(const struct ops_kconfig_gemm *cfg, size_t M, s
                                  const float *packed_a, const float *packed_rows, float *C,
                                  size_t ldc, const struct ops_f32_gemm_params *params, float *ct,
                                  const struct ops_task *task);
+
+/* Whether ops_f32_gemm_run_transposed splits an M x N product by rows of C^T (columns of C):
+ * when it has more row tiles than panels of A. Each thread then reads only the row panels of
+ * its share, so a caller can pack them itself (ops_f32_gemm_run_transposed_rows). */
+bool ops_f32_gemm_transposed_by_rows(const struct ops_kconfig_gemm *cfg, size_t M, size_t N);
+
+/* ops_f32_gemm_run_transposed's rows [r0, r1) of C^T (columns of C), r0 a multiple of the row
+ * panel width, all of M, on this thread. K > 0; nothing for an empty range. */
+void ops_f32_gemm_run_transposed_rows(const struct ops_kconfig_gemm *cfg, size_t M, size_t N,
+                                      size_t K, const float *packed_a, const float *packed_rows,
+                                      float *C, size_t ldc,
+                                      const struct ops_f32_gemm_params *params, float *ct,
+                                      size_t r0, size_t r1);
 
 #endif /* OPSCOPE_KERNELS_DRIVERS_F32_GEMM_H */

@@ -103,40 +103,59 @@ static void pool_rows(const struct ops_simd_pool_params *p, bool average, const 
 /* Bytes of each output plane a thread must get before windowed pools split planes by rows. */
 #define POOL_ROW_SHARE 4096
 
+/* Row groups per thread when planes are split by rows: a thread that finishes early takes
+ * the others' last groups. */
+#define POOL_ROW_GROUPS 4
+
 /* Windowed pools with large planes split every plane's output rows over the threads, as the
  * convolutions split their pixels, so each thread reads the input rows it wrote itself in the
  * op before (reading another core's freshly written lines is about 4x slower on this project's
  * 2-core VM). Smaller planes, and the global pools, are split by plane: rows of a small plane
- * end mid cache line, which both threads would write for every plane. */
+ * end mid cache line, which both threads would write for every plane. Either split is shared
+ * out with ops_share_next, home ranges first: on the 2-vCPU VM one core often runs slower than
+ * the other for a while, and a static split waits for it. */
 static void pool_task(const struct ops_task *task, void *ctx) {
   const struct pool_job *j = ctx;
-  size_t ith = task != NULL ? (size_t)task->ith : 0, nth = task != NULL ? (size_t)task->nth : 1;
+  size_t nth = task != NULL ? (size_t)task->nth : 1;
   const float *x = j->call->in[0];
   float *y = j->call->out[0];
   const struct ops_simd_pool_params *p = j->call->params;
   const struct ops_kconfig_pool *cfg =
       p->cfg; /* the variant bound, which an ahead-of-time library keeps */
   const bool windowed = j->kind == POOL_MAX || j->kind == POOL_AVERAGE;
+  struct ops_share share;
   if (windowed && nth > 1 && p->oh / nth * p->ow * sizeof(float) >= POOL_ROW_SHARE) {
-    size_t oy0 = p->oh * ith / nth, oy1 = p->oh * (ith + 1) / nth;
-    for (size_t c = 0; c < j->planes; c++)
-      pool_rows(p, j->kind == POOL_AVERAGE, x + c * j->x_plane, y + c * j->y_plane, oy0, oy1);
+    /* Items are (row group, plane), row group outermost, so each home range is a band of
+     * rows across every plane. */
+    const size_t groups = p->oh < POOL_ROW_GROUPS * nth ? p->oh : POOL_ROW_GROUPS * nth;
+    const size_t grain = j->planes > 8 ? j->planes / 8 : 1;
+    ops_share_init(&share, task, groups * j->planes, grain);
+    for (size_t i0, i1; ops_share_next(&share, &i0, &i1);) {
+      for (size_t i = i0; i < i1; i++) {
+        const size_t g = i / j->planes, c = i % j->planes;
+        pool_rows(p, j->kind == POOL_AVERAGE, x + c * j->x_plane, y + c * j->y_plane,
+                  p->oh * g / groups, p->oh * (g + 1) / groups);
+      }
+    }
     return;
   }
-  size_t c0 = j->planes * ith / nth, c1 = j->planes * (ith + 1) / nth;
-  for (size_t c = c0; c < c1; c++) {
-    const float *xc = x + c * j->x_plane;
-    switch (j->kind) {
-      case POOL_MAX:
-      case POOL_AVERAGE:
-        pool_rows(p, j->kind == POOL_AVERAGE, xc, y + c * j->y_plane, 0, p->oh);
-        break;
-      case POOL_GLOBAL_MAX:
-        y[c] = cfg->global_max_pool(j->x_plane, xc);
-        break;
-      case POOL_GLOBAL_AVERAGE:
-        y[c] = cfg->global_average_pool(j->x_plane, xc) / (float)j->x_plane;
-        break;
+  const size_t claims = 16 * nth, grain = j->planes > claims ? j->planes / claims : 1;
+  ops_share_init(&share, task, j->planes, grain);
+  for (size_t c0, c1; ops_share_next(&share, &c0, &c1);) {
+    for (size_t c = c0; c < c1; c++) {
+      const float *xc = x + c * j->x_plane;
+      switch (j->kind) {
+        case POOL_MAX:
+        case POOL_AVERAGE:
+          pool_rows(p, j->kind == POOL_AVERAGE, xc, y + c * j->y_plane, 0, p->oh);
+          break;
+        case POOL_GLOBAL_MAX:
+          y[c] = cfg->global_max_pool(j->x_plane, xc);
+          break;
+        case POOL_GLOBAL_AVERAGE:
+          y[c] = cfg->global_average_pool(j->x_plane, xc) / (float)j->x_plane;
+          break;
+      }
     }
   }
 }

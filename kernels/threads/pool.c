@@ -34,7 +34,8 @@ struct ops_pool {
   int nth;
   int started; /* workers created so far (nth - 1 once built) */
   pthread_t *threads;
-  struct ops_task *tasks; /* nth tasks; tasks[0] is the caller's */
+  struct ops_task *tasks;   /* nth tasks; tasks[0] is the caller's */
+  struct share_slot *share; /* nth slots, zeroed at the start of every run */
   void *scratch;
   bool lock_ok, wake_ok, done_ok; /* which primitives were initialised, for a partial free */
   pthread_mutex_t lock;
@@ -51,6 +52,13 @@ struct ops_pool {
   alignas(CACHE_LINE) atomic_int_fast64_t chunk;
   alignas(CACHE_LINE) atomic_int barrier_count;
   atomic_uint barrier_phase;
+};
+
+/* One thread's home range of a shared split (ops_share_next): how many items were taken from
+ * its front (low 32 bits, by the owner) and from its back (high 32 bits, by thieves), on a
+ * cache line of its own. */
+struct share_slot {
+  alignas(CACHE_LINE) _Atomic uint64_t taken;
 };
 
 static inline void cpu_relax(void) {
@@ -136,8 +144,11 @@ enum ops_status ops_pool_new(int nth, size_t scratch_bytes, struct ops_pool **ou
   atomic_init(&pool->barrier_count, 0);
   atomic_init(&pool->barrier_phase, 0);
   pool->tasks = ops_calloc_array((size_t)nth, sizeof *pool->tasks);
+  pool->share = aligned_alloc(CACHE_LINE, (size_t)nth * sizeof *pool->share);
   pool->threads = ops_calloc_array((size_t)nth, sizeof *pool->threads);
-  if (pool->tasks == NULL || pool->threads == NULL) goto fail;
+  if (pool->tasks == NULL || pool->threads == NULL || pool->share == NULL) goto fail;
+  for (int i = 0; i < nth; i++)
+    atomic_init(&pool->share[i].taken, 0);
   if (total > 0) {
     pool->scratch = aligned_alloc(CACHE_LINE, total);
     if (pool->scratch == NULL) goto fail;
@@ -194,6 +205,7 @@ void ops_pool_free(struct ops_pool *pool) {
   if (pool->lock_ok) pthread_mutex_destroy(&pool->lock);
   free(pool->scratch);
   free(pool->threads);
+  free(pool->share);
   free(pool->tasks);
   free(pool);
 }
@@ -212,6 +224,8 @@ enum ops_status ops_pool_run(struct ops_pool *pool, ops_pool_fn fn, void *ctx) {
     return OPS_OK;
   }
 
+  for (int i = 0; i < pool->nth; i++)
+    atomic_store_explicit(&pool->share[i].taken, 0, memory_order_relaxed);
   pool->fn = fn;
   pool->ctx = ctx;
   atomic_store_explicit(&pool->n_done, 0, memory_order_relaxed);
@@ -265,4 +279,54 @@ void ops_pool_chunk_reset(const struct ops_task *task) {
 
 int ops_pool_sleeping(const struct ops_pool *pool) {
   return atomic_load_explicit(&((struct ops_pool *)pool)->sleeping, memory_order_relaxed);
+}
+
+/* Items [lo, hi) of thread ith's home range of n items. */
+static void home_range(size_t n, int ith, int nth, size_t *lo, size_t *hi) {
+  *lo = n * (size_t)ith / (size_t)nth;
+  *hi = n * (size_t)(ith + 1) / (size_t)nth;
+}
+
+void ops_share_init(struct ops_share *s, const struct ops_task *task, size_t n, size_t grain) {
+  const int ith = task != NULL ? task->ith : 0, nth = task != NULL ? task->nth : 1;
+  *s = (struct ops_share){.n = n, .grain = grain > 0 ? grain : 1, .ith = ith, .nth = nth};
+  /* Counts are 32 bits wide; a split that large (or outside a pool) is static. */
+  if (task != NULL && task->pool != NULL && nth > 1 && n <= UINT32_MAX) s->pool = task->pool;
+  home_range(n, ith, nth, &s->lo, &s->hi);
+}
+
+/* Takes up to `grain` items of slot `owner`'s home range: from its front when the caller is
+ * the owner, from its back when it steals. False when the range is used up. */
+static bool take(struct ops_share *s, int owner, size_t *begin, size_t *end) {
+  size_t lo, hi;
+  home_range(s->n, owner, s->nth, &lo, &hi);
+  _Atomic uint64_t *taken = &s->pool->share[owner].taken;
+  uint64_t v = atomic_load_explicit(taken, memory_order_relaxed);
+  for (;;) {
+    const size_t front = (size_t)(v & 0xffffffffu), back = (size_t)(v >> 32);
+    const size_t left = hi - lo - front - back;
+    if (left == 0) return false;
+    const size_t n = left < s->grain ? left : s->grain;
+    const uint64_t next = owner == s->ith ? v + n : v + ((uint64_t)n << 32);
+    if (atomic_compare_exchange_weak_explicit(taken, &v, next, memory_order_relaxed,
+                                              memory_order_relaxed)) {
+      *begin = owner == s->ith ? lo + front : hi - back - n;
+      *end = *begin + n;
+      return true;
+    }
+  }
+}
+
+bool ops_share_next(struct ops_share *s, size_t *begin, size_t *end) {
+  if (s->pool == NULL) {
+    if (s->lo == s->hi) return false;
+    *begin = s->lo;
+    *end = s->hi - s->lo < s->grain ? s->hi : s->lo + s->grain;
+    s->lo = *end;
+    return true;
+  }
+  /* Its own range first, front to back; then the others', back to front, in turn. */
+  for (; s->turn < s->nth; s->turn++)
+    if (take(s, (s->ith + s->turn) % s->nth, begin, end)) return true;
+  return false;
 }

@@ -12,12 +12,16 @@
  *   ops_pool_run(pool, gemm_task, &ctx);   // gemm_task(task, ctx) on threads 0 and 1
  *   ops_pool_free(pool);
  *
- * Work is split statically by task->ith / task->nth, or claimed in chunks from the pool's one
- * atomic counter with ops_pool_chunk_next() when pieces cost unevenly.
+ * Work is split statically by task->ith / task->nth, claimed in chunks from the pool's one
+ * atomic counter with ops_pool_chunk_next() when pieces cost unevenly, or shared out with
+ * ops_share_next(): each thread works through its own home range and then takes what is left
+ * of the others', so a thread whose core runs slower (another tenant on it) hands work over
+ * while most items still run where they ran in the op before.
  */
 #ifndef OPSCOPE_KERNELS_THREADS_POOL_H
 #define OPSCOPE_KERNELS_THREADS_POOL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -72,6 +76,28 @@ int64_t ops_pool_chunk_next(const struct ops_task *task);
 
 /* Sets the run's chunk counter back to 0 (see ops_pool_chunk_next for when that is safe). */
 void ops_pool_chunk_reset(const struct ops_task *task);
+
+/* A split of n items into nth home ranges, the static split's, where a thread that has done
+ * its own takes the rest of the others' from their back ends, `grain` items at a time.
+ *
+ *   struct ops_share s;
+ *   ops_share_init(&s, task, n, grain);
+ *   for (size_t b, e; ops_share_next(&s, &b, &e);) work(b, e);
+ *
+ * Every item goes to exactly one thread of the run. Each run of the pool has one split: a
+ * second split within one run would find the first's counts. With a task outside a pool (NULL,
+ * or a test's task with pool NULL) it is the static split, the thread's home range in grains. */
+struct ops_share {
+  struct ops_pool *pool; /* NULL: static */
+  size_t n, grain;
+  int ith, nth, turn; /* turn: whose range is taken from next, counted from ith */
+  size_t lo, hi;      /* static: the part of the home range not yet handed out */
+};
+
+void ops_share_init(struct ops_share *s, const struct ops_task *task, size_t n, size_t grain);
+
+/* The next items [*begin, *end) for this thread; false when none are left. */
+bool ops_share_next(struct ops_share *s, size_t *begin, size_t *end);
 
 /* Workers now asleep on the condition variable (not spinning, not running), for tests and
  * the profiler: an idle pool eventually has nth - 1 of them. */

@@ -4,9 +4,10 @@
  * picks for small output planes against many channels (ops_f32_gemm_prefer_transposed). Each
  * case is bound on a hand-built graph, run on this thread and on pools of 2 and 3 threads, and
  * compared with a direct convolution in double; the cases cover a 3x3 padded conv, a 1x1
- * stride-1 (direct) one, groups with a batch of 2, stride 2 with an odd plane, dilation, a conv
- * too small to flip, and weights that are not constant (never packed at bind time), with and
- * without bias, a fused clamp (Clip) and a fused activation pass (Sigmoid).
+ * stride-1 (direct) one, planes large enough that each thread packs the column panels it
+ * claims and computes them at once (both orientations), groups with a batch of 2, stride 2 with an
+ * odd plane, dilation, a conv too small to flip, and weights that are not constant (never packed at
+ * bind time), with and without bias, a fused clamp (Clip) and a fused activation pass (Sigmoid).
  *
  * Tolerance: as in test-f32-gemm.c, each output within (K + 2) * FLT_EPSILON times the sum of
  * the magnitudes of its bias and products.
@@ -182,6 +183,13 @@ static const struct conv_case cases[] = {
     {"groups 2, batch 2, 64->128 at 5x5", 2, 64, 5, 5, 128, 3, 3, 1, 1, 1, 2, true, true, 1},
     {"stride 2, 48->95 at 13x13", 1, 48, 13, 13, 95, 3, 3, 2, 1, 1, 1, true, true, 0},
     {"3x3 dilation 2, 40->100 at 6x6", 1, 40, 6, 6, 100, 3, 3, 1, 2, 2, 1, false, true, 2},
+    /* Enough column panels for each thread to pack and compute its own (12 and more): */
+    {"3x3 pad 1, 32->32 at 18x18, transposed, packed per claim", 1, 32, 18, 18, 32, 3, 3, 1, 1, 1,
+     1, true, true, 1},
+    {"3x3 pad 1, 16->64 at 20x20, packed per claim", 1, 16, 20, 20, 64, 3, 3, 1, 1, 1, 1, true,
+     true, 0},
+    {"1x1 direct, 16->96 at 19x19, packed per claim, Sigmoid", 1, 16, 19, 19, 96, 1, 1, 1, 0, 1, 1,
+     true, true, 2},
     {"too small to flip, 8->16 at 16x16", 1, 8, 16, 16, 16, 3, 3, 1, 1, 1, 1, true, true, 1},
     {"depthwise 3x3 stride 2, 24 at 15x15", 1, 24, 15, 15, 24, 3, 3, 2, 1, 1, 24, true, true, 1},
     {"depthwise 5x5 pad 2, batch 2, 8 at 14x9", 2, 8, 14, 9, 8, 5, 5, 1, 2, 1, 8, true, true, 2},
