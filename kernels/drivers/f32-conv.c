@@ -58,10 +58,12 @@ static size_t aligned_or_max(bool ok, size_t bytes) {
  * (p->direct) in the plain orientation with few output channels. Reading in place steps down
  * K rows a plane apart for every panel, which the prefetchers follow worse than the packer's
  * copy; that pays only while few row tiles share each panel (squeezenet1_1's squeeze layers,
- * 16 and 32 channels: 81 against 106 us, and 33 against 36 us, with packing; its classifier,
- * 1000 channels, ran 934 against 836 us). */
+ * 16 and 32 channels: 81 against 106 us, and 33 against 36 us, with packing; 48 and 64
+ * channels at 13x13: 29-77 against 37-82 us on simd and 26-74 against 35-84 us on two threads,
+ * where packing also waits for the columns the other core wrote; its classifier, 1000
+ * channels, ran 934 against 836 us). */
 static bool reads_in_place(const struct ops_simd_conv_params *p) {
-  return p->direct && p->packed_w_offset == 0 && p->Mg <= 5 * p->cfg->mr;
+  return p->direct && p->packed_w_offset == 0 && p->Mg <= 10 * p->cfg->mr;
 }
 
 static size_t packed_bytes(const struct ops_simd_conv_params *p) {

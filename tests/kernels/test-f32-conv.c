@@ -179,6 +179,8 @@ static const struct conv_case cases[] = {
     {"3x3 pad 1, 64->96 at 7x7, Clip", 1, 64, 7, 7, 96, 3, 3, 1, 1, 1, 1, true, true, 1},
     {"3x3 pad 1, 64->96 at 7x7, Sigmoid", 1, 64, 7, 7, 96, 3, 3, 1, 1, 1, 1, true, true, 2},
     {"1x1 direct, 160->96 at 7x7", 1, 160, 7, 7, 96, 1, 1, 1, 0, 1, 1, false, true, 0},
+    {"1x1 direct, 64->48 at 13x13, read in place", 1, 64, 13, 13, 48, 1, 1, 1, 0, 1, 1, true, true,
+     1},
     {"1x1 direct, 160->96 at 7x7, Clip", 1, 160, 7, 7, 96, 1, 1, 1, 0, 1, 1, false, true, 1},
     {"groups 2, batch 2, 64->128 at 5x5", 2, 64, 5, 5, 128, 3, 3, 1, 1, 1, 2, true, true, 1},
     {"stride 2, 48->95 at 13x13", 1, 48, 13, 13, 95, 3, 3, 2, 1, 1, 1, true, true, 0},
