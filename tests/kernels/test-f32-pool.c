@@ -114,6 +114,20 @@ static void check_max_rules(const struct ops_kconfig_pool *v) {
     x[i] = i == 17 ? -0.0f : (i == 30 ? 0.0f : -5.0f);
   assert_true(same_bits(v->global_max_pool(40, x), -0.0f));
   assert_true(same_bits(v->global_max_pool(0, x), -INFINITY));
+
+  /* Two rows of 3-wide windows at stride 2: in output 1's window (elements 2..4 of each row)
+   * the -0 of row 0, column 4 comes before the +0 of row 1, column 2 in row-major order, though
+   * not column by column. */
+  float two[2][40];
+  for (size_t r = 0; r < 2; r++)
+    for (size_t i = 0; i < 40; i++)
+      two[r][i] = -1.0f;
+  two[0][4] = -0.0f;
+  two[1][2] = 0.0f;
+  v->max_pool(19, 2, 3, &two[0][0], 40, 2, 1, y);
+  assert_true(same_bits(y[1], -0.0f));
+  assert_true(same_bits(y[0], 0.0f)); /* row 1, column 2 */
+  assert_true(same_bits(y[3], -1.0f));
 }
 
 static void check_global(const struct ops_kconfig_pool *v) {

@@ -46,8 +46,57 @@ static __m512i even_index(void) {
   return _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0);
 }
 
+/* Lanes [0, count) of two vectors, count <= 32. */
+static void pair_masks(size_t count, __mmask16 *lo, __mmask16 *hi) {
+  *lo = (__mmask16)(count >= 16 ? 0xffffu : (1u << count) - 1u);
+  *hi = (__mmask16)(count > 16 ? (1u << (count - 16)) - 1u : 0u);
+}
+
+/* Stride 2, taps next to each other, windows 2 or 3 wide (squeezenet's and ResNet's 3x3/2,
+ * VGG's 2x2/2): each tap row is deinterleaved once into its even and odd elements (and, for a
+ * third tap, the even ones shifted by one) and reduced across the row first, then down the
+ * rows. Taking each row's first maximum and then the first row whose maximum is the largest
+ * picks the tap the row-major scalar loop picks, so signed zeros come out the same; a step
+ * whose inputs hold a NaN is redone by the scalar kernel. The generic loop below ran one
+ * chain of rows * kw dependent maxima per step and was bound by its latency. */
+static void max_pool_s2(size_t n, size_t rows, size_t kw, const float *x, size_t row_step,
+                        float *y) {
+  const __m512i even = even_index();
+  const __m512i odd = _mm512_add_epi32(even, _mm512_set1_epi32(1));
+  for (size_t j = 0; j < n; j += 16) {
+    const size_t rem = n - j < 16 ? n - j : 16;
+    __mmask16 a_lo, a_hi, c_lo, c_hi;
+    pair_masks(2 * rem, &a_lo, &a_hi);     /* taps 0 and 1: elements [0, 2 rem) */
+    pair_masks(2 * rem - 1, &c_lo, &c_hi); /* tap 2: elements [2, 2 rem + 1) */
+    const float *w = x + 2 * j;
+    __m512 acc = _mm512_setzero_ps();
+    __mmask16 nan = 0;
+    for (size_t r = 0; r < rows; r++) {
+      const float *row = w + r * row_step;
+      const __m512 a = _mm512_maskz_loadu_ps(a_lo, row), b = _mm512_maskz_loadu_ps(a_hi, row + 16);
+      nan |= _mm512_cmp_ps_mask(a, b, _CMP_UNORD_Q);
+      __m512 m = _mm512_permutex2var_ps(a, even, b);
+      m = _mm512_max_ps(_mm512_permutex2var_ps(a, odd, b), m);
+      if (kw == 3) {
+        const __m512 c = _mm512_maskz_loadu_ps(c_lo, row + 2);
+        const __m512 d = _mm512_maskz_loadu_ps(c_hi, row + 18);
+        nan |= _mm512_cmp_ps_mask(c, d, _CMP_UNORD_Q);
+        m = _mm512_max_ps(_mm512_permutex2var_ps(c, even, d), m);
+      }
+      acc = r == 0 ? m : _mm512_max_ps(m, acc);
+    }
+    const __mmask16 store = (__mmask16)((1u << rem) - 1u);
+    _mm512_mask_storeu_ps(y + j, store, acc);
+    if (nan != 0) ops_f32_max_pool_ukernel__scalar_u1(rem, rows, kw, w, row_step, 2, 1, y + j);
+  }
+}
+
 void ops_f32_max_pool_ukernel__simd_avx512f_u16(size_t n, size_t rows, size_t kw, const float *x,
                                                 size_t row_step, size_t sx, size_t dx, float *y) {
+  if (sx == 2 && dx == 1 && (kw == 2 || kw == 3) && rows >= 1) {
+    max_pool_s2(n, rows, kw, x, row_step, y);
+    return;
+  }
   const __m512i even = even_index(), gidx = gather_index(sx);
   for (size_t j = 0; j < n; j += 16) {
     struct step s = step_masks(n - j < 16 ? n - j : 16);
