@@ -5,8 +5,9 @@
  * the whole op's, and the padded family (kernels/lists/f32-dwconv.inc), from planes padded
  * ahead of time (the driver's padding copy is not timed: this measures the microkernel).
  *
- * Each layer runs every variant this CPU can run over all its channels, one thread. Prints median time, GFLOP/s (2 * 9 FLOPs per output), % of the variant's ISA
- * peak, and the bytes streamed per second (input plane read once, output written once).
+ * Each layer runs every variant this CPU can run over all its channels, one thread. Prints median
+ * time, GFLOP/s (2 * 9 FLOPs per output), % of the variant's ISA peak, and the bytes streamed per
+ * second (input plane read once, output written once).
  *
  *   bench-f32-dwconv [-r MIN_REPS]
  *
@@ -97,16 +98,8 @@ static void bench_3x3(const struct ops_kconfig_dwconv3x3 *v, const struct layer 
 }
 
 int main(int argc, char **argv) {
-  int min_reps = 7;
-  for (int i = 1; i < argc; i++) {
-    if (strcmp(argv[i], "-r") == 0 && i + 1 < argc) {
-      min_reps = atoi(argv[++i]);
-      if (min_reps < 1 || min_reps > OPS_BENCH_MAX_REPS) min_reps = 7;
-    } else {
-      fprintf(stderr, "usage: %s [-r MIN_REPS]\n", argv[0]);
-      return 2;
-    }
-  }
+  int min_reps;
+  if (ops_bench_parse_min_reps(argc, argv, &min_reps) != 0) return 2;
   const struct ops_cpu *cpu = ops_cpu_get();
   const char *isa;
   double peak512 = ops_bench_peak_gflops(cpu->flags, 0.5, &isa);

@@ -62,16 +62,8 @@ static void run_job(void *ctx) {
 }
 
 int main(int argc, char **argv) {
-  int min_reps = 7;
-  for (int i = 1; i < argc; i++) {
-    if (strcmp(argv[i], "-r") == 0 && i + 1 < argc) {
-      min_reps = atoi(argv[++i]);
-      if (min_reps < 1 || min_reps > OPS_BENCH_MAX_REPS) min_reps = 7;
-    } else {
-      fprintf(stderr, "usage: %s [-r MIN_REPS]\n", argv[0]);
-      return 2;
-    }
-  }
+  int min_reps;
+  if (ops_bench_parse_min_reps(argc, argv, &min_reps) != 0) return 2;
   const struct ops_cpu *cpu = ops_cpu_get();
   printf("## bench-f32-pool: %s; ISA in effect: %s; one thread\n\n", cpu->model,
          ops_cpu_isa_name());

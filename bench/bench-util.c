@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 double ops_bench_now_s(void) {
@@ -41,4 +42,18 @@ void *ops_bench_alloc(const char *prog, size_t bytes) {
     exit(1);
   }
   return p;
+}
+
+int ops_bench_parse_min_reps(int argc, char **argv, int *min_reps) {
+  *min_reps = 7;
+  for (int i = 1; i < argc; i++) {
+    if (strcmp(argv[i], "-r") == 0 && i + 1 < argc) {
+      *min_reps = atoi(argv[++i]);
+      if (*min_reps < 1 || *min_reps > OPS_BENCH_MAX_REPS) *min_reps = 7;
+    } else {
+      fprintf(stderr, "usage: %s [-r MIN_REPS]\n", argv[0]);
+      return 2;
+    }
+  }
+  return 0;
 }

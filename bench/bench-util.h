@@ -21,6 +21,10 @@ struct ops_bench_stats {
 #define OPS_BENCH_MAX_REPS 1000
 struct ops_bench_stats ops_bench_measure(void (*fn)(void *ctx), void *ctx, int min_reps);
 
+/* The one option of the per-family kernel benchmarks, -r MIN_REPS (default 7; out of range
+ * gives the default): 0 when argv parsed, else 2 after printing the usage. */
+int ops_bench_parse_min_reps(int argc, char **argv, int *min_reps);
+
 /* calloc'd bytes (at least 1); on failure prints "PROG: out of memory" and exits 1. */
 void *ops_bench_alloc(const char *prog, size_t bytes);
 

@@ -242,3 +242,35 @@ const struct ops_kconfig_transpose *ops_kconfig_x32_transpose_variants(size_t *c
   *count = X32_TRANSPOSE_COUNT;
   return x32_transpose_variants;
 }
+
+static const struct ops_kconfig_conv_pack f32_conv_pack_variants[] = {
+#define OPS_UKERNEL(isa_flags_, fn) {.ukernel = fn, .isa_flags = (isa_flags_), .name = #fn},
+#include "kernels/lists/f32-conv-pack.inc"
+#undef OPS_UKERNEL
+};
+
+#define F32_CONV_PACK_COUNT (sizeof f32_conv_pack_variants / sizeof f32_conv_pack_variants[0])
+
+static const struct ops_kconfig_conv_pack *f32_conv_pack_choice;
+static pthread_once_t f32_conv_pack_once = PTHREAD_ONCE_INIT;
+
+static void f32_conv_pack_init(void) {
+  uint32_t flags = ops_cpu_dispatch_flags();
+  f32_conv_pack_choice = &f32_conv_pack_variants[F32_CONV_PACK_COUNT - 1];
+  for (size_t i = 0; i < F32_CONV_PACK_COUNT; i++) {
+    if ((f32_conv_pack_variants[i].isa_flags & flags) == f32_conv_pack_variants[i].isa_flags) {
+      f32_conv_pack_choice = &f32_conv_pack_variants[i];
+      break;
+    }
+  }
+}
+
+const struct ops_kconfig_conv_pack *ops_kconfig_f32_conv2d_pack(void) {
+  pthread_once(&f32_conv_pack_once, f32_conv_pack_init);
+  return f32_conv_pack_choice;
+}
+
+const struct ops_kconfig_conv_pack *ops_kconfig_f32_conv2d_pack_variants(size_t *count) {
+  *count = F32_CONV_PACK_COUNT;
+  return f32_conv_pack_variants;
+}

@@ -100,4 +100,14 @@ struct ops_kconfig_transpose {
 const struct ops_kconfig_transpose *ops_kconfig_x32_transpose(void);
 const struct ops_kconfig_transpose *ops_kconfig_x32_transpose_variants(size_t *count);
 
+/* The 2-D convolution column packer (kernels/lists/f32-conv-pack.inc), chosen the same way. */
+#include "kernels/conv-pack.h"
+struct ops_kconfig_conv_pack {
+  ops_f32_conv2d_pack_ukernel_fn ukernel;
+  uint32_t isa_flags;
+  const char *name; /* "ops_f32_conv2d_pack_ukernel__simd_avx512f" (static) */
+};
+const struct ops_kconfig_conv_pack *ops_kconfig_f32_conv2d_pack(void);
+const struct ops_kconfig_conv_pack *ops_kconfig_f32_conv2d_pack_variants(size_t *count);
+
 #endif /* OPSCOPE_KERNELS_KCONFIG_H */

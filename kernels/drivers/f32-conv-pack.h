@@ -1,37 +1,16 @@
 /*
- * Columns of a 2-D convolution written straight into the GEMM's packed-B layout.
- *
- * The GEMM of a convolution multiplies the weights [M, K] by the columns [K, P]: row (c, ky, kx)
- * of the columns holds, for every output pixel, the input element under that tap, or 0 in the
- * padding. Building that matrix (im2col) and then packing it into nr-wide panels
- * (ops_f32_gemm_pack_b) reads and writes every element twice; this does both in one pass, and
- * copies whole runs of a row at once, so the walk over pixels needs no division per element.
- * Panels are independent, so threads can each pack a range of them.
+ * Columns of a 2-D convolution written straight into the GEMM's packed-B layout, by the packer
+ * this process chose (kernels/conv-pack.h, kernels/lists/f32-conv-pack.inc).
  */
 #ifndef OPSCOPE_KERNELS_DRIVERS_F32_CONV_PACK_H
 #define OPSCOPE_KERNELS_DRIVERS_F32_CONV_PACK_H
 
 #include <stddef.h>
 
-struct ops_conv2d_geom {
-  size_t c;      /* input channels of the group (the columns have c * kh * kw rows) */
-  size_t ih, iw; /* input plane */
-  size_t oh, ow; /* output plane: P = oh * ow columns */
-  size_t kh, kw; /* taps */
-  size_t sy, sx; /* strides, >= 1 */
-  size_t dy, dx; /* dilations, >= 1 */
-  size_t pt, pl; /* padding before rows and columns */
-};
+#include "kernels/conv-pack.h"
 
-/* Panels of nr columns for P output pixels. */
-static inline size_t ops_conv2d_panels(const struct ops_conv2d_geom *g, size_t nr) {
-  size_t p = g->oh * g->ow;
-  return p / nr + (p % nr != 0);
-}
-
-/* Writes panels [panel0, panel1) of the packed columns of x ([c, ih, iw], row-major) to
- * `packed`, laid out as ops_f32_gemm_pack_b lays out a [c*kh*kw, oh*ow] matrix: panel j at
- * packed + j * K * nr, K rows of nr floats, columns past P zero. */
+/* Writes panels [panel0, panel1) of the packed columns of x with ops_kconfig_f32_conv2d_pack()
+ * (layout in kernels/conv-pack.h). */
 void ops_f32_conv2d_pack_b(const struct ops_conv2d_geom *g, size_t nr, const float *x,
                            float *packed, size_t panel0, size_t panel1);
 
