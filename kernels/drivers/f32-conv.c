@@ -240,22 +240,36 @@ struct dw_conv {
   size_t channels, c_in, ih, iw, oh, ow;
 };
 
+/* Output rows [oy0, oy1) of channel nc with the unpadded 3x3 microkernel: the rows' windows
+ * read input rows iy_lo..iy_hi, so the band is a plane of its own starting at the first of
+ * those inside the input, with the padding above it what is left of the band's (rows past the
+ * band's last input row are the plane's own bottom padding, or never read). */
+static void dw3x3_band(const struct dw_conv *j, size_t nc, size_t oy0, size_t oy1) {
+  const struct ops_simd_conv_params *p = j->p;
+  const size_t s = p->geom.sx;
+  const ptrdiff_t iy_lo = (ptrdiff_t)(oy0 * s) - (ptrdiff_t)p->conv.pads_begin[0];
+  const ptrdiff_t iy_hi = (ptrdiff_t)((oy1 - 1) * s + 2) - (ptrdiff_t)p->conv.pads_begin[0];
+  const size_t r0 = iy_lo > 0 ? (size_t)iy_lo : 0;
+  const size_t r1 = iy_hi + 1 < (ptrdiff_t)j->ih ? (size_t)(iy_hi + 1) : j->ih;
+  const struct ops_dwconv3x3_geom g = {r1 - r0,
+                                       j->iw,
+                                       oy1 - oy0,
+                                       j->ow,
+                                       (size_t)((ptrdiff_t)r0 - iy_lo),
+                                       (size_t)p->conv.pads_begin[1],
+                                       s};
+  const size_t c = nc % j->c_in;
+  float *y = j->y + nc * j->oh * j->ow + oy0 * j->ow;
+  p->dw3x3->ukernel(j->x + nc * j->ih * j->iw + r0 * j->iw, &g, j->w + c * 9,
+                    j->bias != NULL ? j->bias[c] : 0.0f, y, &p->clamp);
+  ops_f32_post_act(&p->post_act, y, (oy1 - oy0) * j->ow);
+}
+
 static void dw_plane(const struct dw_conv *j, float *plane, size_t nc) {
   const struct ops_simd_conv_params *p = j->p;
   if (p->dw3x3 != NULL) {
     /* Read in place: the microkernel leaves out the taps in the padding. */
-    const struct ops_dwconv3x3_geom g = {j->ih,
-                                         j->iw,
-                                         j->oh,
-                                         j->ow,
-                                         (size_t)p->conv.pads_begin[0],
-                                         (size_t)p->conv.pads_begin[1],
-                                         p->geom.sx};
-    size_t c = nc % j->c_in;
-    float *yc = j->y + nc * j->oh * j->ow;
-    p->dw3x3->ukernel(j->x + nc * j->ih * j->iw, &g, j->w + c * 9,
-                      j->bias != NULL ? j->bias[c] : 0.0f, yc, &p->clamp);
-    ops_f32_post_act(&p->post_act, yc, j->oh * j->ow);
+    dw3x3_band(j, nc, 0, j->oh);
     return;
   }
   size_t top = (size_t)p->conv.pads_begin[0], left = (size_t)p->conv.pads_begin[1];
@@ -270,25 +284,48 @@ static void dw_plane(const struct dw_conv *j, float *plane, size_t nc) {
   ops_f32_post_act(&p->post_act, yc, j->oh * j->ow);
 }
 
-/* Each thread takes one contiguous range of channels. Splitting every channel's rows instead
- * (the way the pools and GEMM convolutions split) measured 0.4-0.8x of one thread on
- * mobilenet_v2's layers (576 channels at 14x14: each channel's call does half the work for the
- * same overhead, and the threads write the two halves of every plane at once), against 1.9x
- * for channel ranges; claiming chunks of channels from the pool's counter scattered them, so a
- * thread's channels were never the ones it had written. */
+/* Bytes of each output plane a thread must get before a depthwise 3x3 convolution splits
+ * every plane's rows instead of the channels, and row bands per thread. */
+#define DW_ROW_SHARE 4096
+#define DW_ROW_GROUPS 4
+
+/* On large planes each thread takes a band of rows of every channel, as the 1x1 convolutions
+ * around it split their pixels, so it reads the rows it wrote (with pads of at most 2, every
+ * band reads at least one input row). The 3x3 microkernel reads the plane in place, so a band
+ * costs no copy. Smaller planes, and the padded path, take contiguous ranges of channels:
+ * splitting rows there measured 0.4-0.8x of one thread on mobilenet_v2's layers (576 channels
+ * at 14x14, each channel's padded copy made for half the work), against 1.9x for channel
+ * ranges. Either way the split is shared out (ops_share_next), home ranges first. */
 static void dw_task(const struct ops_task *task, void *ctx) {
   const struct dw_conv *j = ctx;
+  const struct ops_simd_conv_params *p = j->p;
   size_t ith = task != NULL ? (size_t)task->ith : 0, nth = task != NULL ? (size_t)task->nth : 1;
-  size_t c0 = j->channels * ith / nth, c1 = j->channels * (ith + 1) / nth;
-  if (c0 == c1) return;
-  float *plane = NULL;
-  if (j->p->dw3x3 == NULL) {
-    plane = (float *)(j->planes + ith * plane_bytes(j->p));
-    /* The padding stays zero: only the interior is written per channel. */
-    memset(plane, 0, j->p->padded_h * j->p->padded_w * sizeof *plane);
+  struct ops_share share;
+  if (p->dw3x3 != NULL && nth > 1 && p->conv.pads_begin[0] <= 2 && p->conv.pads_end[0] <= 2 &&
+      j->oh / nth * j->ow * sizeof(float) >= DW_ROW_SHARE) {
+    /* About DW_ROW_GROUPS bands per thread, each a multiple of the microkernel's 4 rows. */
+    const size_t want = (j->oh + DW_ROW_GROUPS * nth - 1) / (DW_ROW_GROUPS * nth);
+    const size_t band = (want + 3) / 4 * 4, groups = (j->oh + band - 1) / band;
+    ops_share_init(&share, task, groups * j->channels, j->channels > 8 ? j->channels / 8 : 1);
+    for (size_t i0, i1; ops_share_next(&share, &i0, &i1);) {
+      for (size_t i = i0; i < i1; i++) {
+        const size_t g = i / j->channels, oy0 = g * band;
+        dw3x3_band(j, i % j->channels, oy0, oy0 + band < j->oh ? oy0 + band : j->oh);
+      }
+    }
+    return;
   }
-  for (size_t nc = c0; nc < c1; nc++)
-    dw_plane(j, plane, nc);
+  float *plane = NULL;
+  if (p->dw3x3 == NULL) {
+    plane = (float *)(j->planes + ith * plane_bytes(p));
+    /* The padding stays zero: only the interior is written per channel. */
+    memset(plane, 0, p->padded_h * p->padded_w * sizeof *plane);
+  }
+  const size_t claims = 16 * nth;
+  ops_share_init(&share, task, j->channels, j->channels > claims ? j->channels / claims : 1);
+  for (size_t c0, c1; ops_share_next(&share, &c0, &c1);)
+    for (size_t nc = c0; nc < c1; nc++)
+      dw_plane(j, plane, nc);
 }
 
 /* Runs fn over the pool when there is one with room, else on this thread alone. */

@@ -194,6 +194,13 @@ static const struct conv_case cases[] = {
      true, true, 2},
     {"too small to flip, 8->16 at 16x16", 1, 8, 16, 16, 16, 3, 3, 1, 1, 1, 1, true, true, 1},
     {"depthwise 3x3 stride 2, 24 at 15x15", 1, 24, 15, 15, 24, 3, 3, 2, 1, 1, 24, true, true, 1},
+    /* Planes large enough that the threads split every channel's rows into bands: */
+    {"depthwise 3x3 pad 1, 4 at 64x64, row bands", 1, 4, 64, 64, 4, 3, 3, 1, 1, 1, 4, true, true,
+     1},
+    {"depthwise 3x3 stride 2 pad 1, batch 2, 3 at 97x97, row bands", 2, 3, 97, 97, 3, 3, 3, 2, 1, 1,
+     3, true, true, 2},
+    {"depthwise 3x3 stride 2 pad 0, 5 at 98x98, row bands", 1, 5, 98, 98, 5, 3, 3, 2, 0, 1, 5,
+     false, true, 0},
     {"depthwise 5x5 pad 2, batch 2, 8 at 14x9", 2, 8, 14, 9, 8, 5, 5, 1, 2, 1, 8, true, true, 2},
     {"depthwise 3x3, 4 at 5x5 (4 channels on 3 threads)", 1, 4, 2, 5, 4, 3, 3, 1, 1, 1, 4, false,
      true, 0},
