@@ -58,7 +58,7 @@ static void split_act(const struct ops_kact *act, struct ops_f32_minmax_params *
 }
 
 static enum ops_status bind_gemm(const struct bind_ctx *c, const struct ops_gemm_params *v,
-                                 struct ops_binding *out) {
+                                 int threads, struct ops_binding *out) {
   const struct ops_tensor *a = in_t(c, 0), *b = in_t(c, 1), *cc = in_t(c, 2);
   const struct ops_kconfig_gemm *cfg = ops_kconfig_f32_gemm();
   size_t M = (size_t)(v->trans_a ? a->shape.dims[1] : a->shape.dims[0]);
@@ -112,6 +112,7 @@ static enum ops_status bind_gemm(const struct bind_ctx *c, const struct ops_gemm
   p->c_rows = post ? c_rows : 0;
   p->c_cols = post ? c_cols : 0;
   split_act(&v->act, &p->clamp, &p->post_act);
+  p->threads = threads;
   out->params = p;
   out->packed_bytes = (b_const ? packed : 0) + bias_bytes;
   out->scratch_bytes = ops_simd_gemm_scratch(p);
@@ -119,7 +120,7 @@ static enum ops_status bind_gemm(const struct bind_ctx *c, const struct ops_gemm
 }
 
 /* MatMul: batches broadcast numpy-style; a 1-D A is one row, a 1-D B one column. */
-static enum ops_status bind_matmul(const struct bind_ctx *c, struct ops_binding *out) {
+static enum ops_status bind_matmul(const struct bind_ctx *c, int threads, struct ops_binding *out) {
   const struct ops_tensor *a = in_t(c, 0), *b = in_t(c, 1), *y = out_t(c, 0);
   const struct ops_kconfig_gemm *cfg = ops_kconfig_f32_gemm();
   int ra = a->shape.rank, rb = b->shape.rank;
@@ -191,6 +192,7 @@ static enum ops_status bind_matmul(const struct bind_ctx *c, struct ops_binding 
   }
   p->alpha = 1.0f;
   p->clamp = (struct ops_f32_minmax_params){-INFINITY, INFINITY};
+  p->threads = threads;
   out->params = p;
   out->packed_bytes = packed_all;
   out->scratch_bytes = ops_simd_gemm_scratch(p);
@@ -273,20 +275,20 @@ enum ops_status ops_bind_simd(const struct ops_graph *g, const struct ops_node *
     return node_fail(&c, OPS_ERR_UNSUPPORTED, "no %s kernel for this op and dtype",
                      opscope_unit_name(unit));
   }
+  const int threads = unit == OPSCOPE_UNIT_THREADS ? ops_exec_pool_threads() : 1;
   /* The scalar binder is the validator: the same checks and messages on every unit. */
   struct ops_binding ref;
   enum ops_status st = ops_bind_scalar(g, node, &ref, d);
   if (st != OPS_OK) return st;
   switch (node->op) {
     case OPS_OP_GEMM:
-      st = bind_gemm(&c, ref.params, out);
+      st = bind_gemm(&c, ref.params, threads, out);
       break;
     case OPS_OP_MATMUL:
-      st = bind_matmul(&c, out);
+      st = bind_matmul(&c, threads, out);
       break;
     case OPS_OP_CONV:
-      st = bind_conv(&c, ref.params, unit == OPSCOPE_UNIT_THREADS ? ops_exec_pool_threads() : 1,
-                     out);
+      st = bind_conv(&c, ref.params, threads, out);
       break;
     /* compiler/bind-simd-elementwise.c */
     case OPS_OP_ADD:

@@ -34,6 +34,9 @@ struct ops_simd_gemm_params {
   /* A fused activation the clamp cannot express (sigmoid, silu, hardswish): the driver applies
    * it in one pass over each output matrix after its GEMM; none when zeroed. */
   struct ops_kact post_act;
+  /* Threads of the pool the kernel runs on (1 on the simd unit). A batched MatMul's scratch
+   * holds one matrix's worth per thread, so each can take whole matrices of the batch. */
+  int threads;
 };
 
 /* Conv as, per image and group, Y[Mg, P] = W[Mg, Kg] x cols[Kg, P] + bias, where cols is the
