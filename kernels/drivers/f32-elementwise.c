@@ -7,10 +7,11 @@
  *
  * The binder (compiler/bind-simd-elementwise.c) lays every op out as rows of contiguous runs
  * (kernels/params-simd-elementwise.h); this file only walks the rows and calls the
- * microkernel once per run. On the threads unit (call->pool set) the work is cut into pieces of
- * about PIECE elements (whole rows for Softmax and the reductions, which need a row at a time),
- * which the threads claim from the pool's chunk counter; each piece is computed exactly as it
- * would be on one thread, so both units give the same bits.
+ * microkernel once per run. On the threads unit (call->pool set) element-wise ops are cut into
+ * bands of every plane, bands outermost, so each thread's home range (ops_share_next) is the
+ * pixels the convolutions around it keep on that thread; Softmax and the reductions, which
+ * need a row at a time, into whole rows. Claims are about PIECE elements. Each piece is
+ * computed exactly as it would be on one thread, so both units give the same bits.
  */
 #include <math.h>
 #include <stddef.h>
@@ -24,6 +25,10 @@
  * and large enough that claiming a piece costs little beside streaming it. */
 #define PIECE 4096
 
+/* Bytes of a plane per band, at least: a plane's band boundaries cut cache lines that both
+ * threads write, so small planes stay whole. */
+#define BAND_BYTES 4096
+
 /* LogSoftmax's sum of exp(x - max) and LayerNormalization's sum of squares go through this
  * many floats of stack at a time, so they need no scratch and X stays intact even when Y is X. */
 #define LSE_BLOCK 256
@@ -35,9 +40,11 @@ struct ew_job {
   const float *scale, *bias;       /* LayerNormalization's Scale and optional B */
   float *mean, *inv_std;           /* its optional outputs, one per row, or NULL */
   struct ops_f32_vunary_params up; /* with Clip's bounds read from its inputs */
-  size_t rows_per_piece;           /* rows of one piece (1 when a row is split) */
-  size_t pieces_per_row;           /* pieces one row is cut into (1 when rows are grouped) */
-  size_t pieces;
+  /* The threads' split (run_items): `pieces` items, `grain` per claim. Element-wise ops cut
+   * each of `planes` planes of `plane` elements into `bands` bands; whole-row kinds (bands 0)
+   * take rows_per_piece rows per item. */
+  size_t planes, plane, bands, rows_per_piece;
+  size_t pieces, grain;
 };
 
 static void binary_rows(const struct ew_job *j, size_t r0, size_t r1, size_t c0, size_t c1) {
@@ -146,23 +153,51 @@ static void run_piece(const struct ew_job *j, size_t r0, size_t r1, size_t c0, s
   }
 }
 
-static void run_index(const struct ew_job *j, size_t k) {
-  size_t rows = j->p->rows, inner = j->p->inner;
-  if (j->pieces_per_row > 1) {
-    size_t r = k / j->pieces_per_row, c0 = (k % j->pieces_per_row) * PIECE;
-    run_piece(j, r, r + 1, c0, c0 + PIECE < inner ? c0 + PIECE : inner);
-    return;
+/* Items [i0, i1) of the threads' split. Element-wise ops: item i is band i / planes of plane
+ * i % planes (bands outermost, so each thread's home range is the same band of every plane,
+ * the pixels the convolution before split the same way wrote on its core). Whole-row kinds:
+ * item i is rows [i * rows_per_piece, ...). */
+static void run_items(const struct ew_job *j, size_t i0, size_t i1) {
+  const struct ops_simd_ew_params *p = j->p;
+  for (size_t i = i0; i < i1; i++) {
+    if (j->bands == 0) {
+      size_t r0 = i * j->rows_per_piece;
+      run_piece(j, r0, r0 + j->rows_per_piece < p->rows ? r0 + j->rows_per_piece : p->rows, 0,
+                p->inner);
+      continue;
+    }
+    const size_t g = i / j->planes, c = i % j->planes;
+    const size_t e0 = j->plane * g / j->bands, e1 = j->plane * (g + 1) / j->bands;
+    if (p->rows == 1)
+      run_piece(j, 0, 1, c * j->plane + e0, c * j->plane + e1);
+    else
+      run_piece(j, c, c + 1, e0, e1);
   }
-  size_t r0 = k * j->rows_per_piece;
-  size_t r1 = r0 + j->rows_per_piece < rows ? r0 + j->rows_per_piece : rows;
-  run_piece(j, r0, r1, 0, inner);
 }
 
 static void ew_task(const struct ops_task *task, void *ctx) {
   const struct ew_job *j = ctx;
-  for (int64_t k = ops_pool_chunk_next(task); k >= 0 && (size_t)k < j->pieces;
-       k = ops_pool_chunk_next(task)) {
-    run_index(j, (size_t)k);
+  struct ops_share share;
+  ops_share_init(&share, task, j->pieces, j->grain);
+  for (size_t i0, i1; ops_share_next(&share, &i0, &i1);)
+    run_items(j, i0, i1);
+}
+
+/* How an element-wise op's output splits into planes: its rows when it has several (a
+ * broadcast layout's runs), else the output's trailing dims after batch and channel (so a
+ * same-shape Add over [N, C, H, W] splits like the convolutions around it). */
+static void element_planes(const struct ops_kcall *call, struct ew_job *j) {
+  const struct ops_simd_ew_params *p = j->p;
+  j->planes = p->rows;
+  j->plane = p->inner;
+  if (p->rows != 1 || call->out_dims == NULL || call->out_dims[0].rank < 3) return;
+  const struct ops_kdims *yd = &call->out_dims[0];
+  size_t plane = 1;
+  for (int i = 2; i < yd->rank; i++)
+    plane *= (size_t)yd->d[i];
+  if (plane > 0 && p->inner % plane == 0) {
+    j->plane = plane;
+    j->planes = p->inner / plane;
   }
 }
 
@@ -189,16 +224,24 @@ static enum ops_kresult ew_run(const struct ops_kcall *call) {
     run_piece(&j, 0, p->rows, 0, p->inner);
     return OPS_KRESULT_OK;
   }
-  if (!whole_rows && p->inner > PIECE) {
-    j.rows_per_piece = 1;
-    j.pieces_per_row = (p->inner + PIECE - 1) / PIECE;
-    j.pieces = p->rows * j.pieces_per_row;
-  } else {
+  if (whole_rows) {
     j.rows_per_piece = p->inner >= PIECE ? 1 : PIECE / (p->inner > 0 ? p->inner : 1);
-    j.pieces_per_row = 1;
     j.pieces = (p->rows + j.rows_per_piece - 1) / j.rows_per_piece;
+    j.grain = 1;
+  } else {
+    /* Bands of at least BAND_BYTES per plane, up to four per thread; claims of about PIECE
+     * elements. */
+    element_planes(call, &j);
+    const size_t nth = (size_t)ops_pool_threads(call->pool);
+    size_t bands = j.plane * sizeof(float) / BAND_BYTES;
+    bands = bands < 1 ? 1 : bands > 4 * nth ? 4 * nth : bands;
+    j.bands = bands;
+    j.pieces = bands * j.planes;
+    const size_t band = j.plane / bands;
+    j.grain = band >= PIECE ? 1 : PIECE / (band > 0 ? band : 1);
   }
-  if (j.pieces <= 1 || ops_pool_run(call->pool, ew_task, &j) != OPS_OK) {
+  if (j.pieces <= 1 || (!whole_rows && j.pieces <= j.grain) ||
+      ops_pool_run(call->pool, ew_task, &j) != OPS_OK) {
     run_piece(&j, 0, p->rows, 0, p->inner);
   }
   return OPS_KRESULT_OK;

@@ -15,6 +15,8 @@
 
 #include "test-util.h"
 
+#include "kernel-tester.h"
+
 #include "kernels/cpu.h"
 #include "kernels/kconfig.h"
 #include "kernels/params-simd-elementwise.h"
@@ -378,11 +380,14 @@ static void test_rows(void **state) {
 
 /* Runs `fn` on `p` without a pool and on pools of 2 and 3 threads: every piece split must give
  * the same bits as the single pass. */
-static void run_both(ops_kernel_fn fn, const struct ops_simd_ew_params *p, int n_in, const float *a,
-                     const float *b, float *y, size_t ny) {
+/* With out_dims (may be NULL) as the kcall's output dims. */
+static void run_both_dims(ops_kernel_fn fn, const struct ops_simd_ew_params *p, int n_in,
+                          const float *a, const float *b, float *y, size_t ny,
+                          const struct ops_kdims *out_dims) {
   const void *in[2] = {a, b};
   void *out[1] = {y};
-  struct ops_kcall call = {.n_in = n_in, .n_out = 1, .in = in, .out = out, .params = p};
+  struct ops_kcall call = {
+      .n_in = n_in, .n_out = 1, .in = in, .out = out, .out_dims = out_dims, .params = p};
   assert_int_equal(fn(&call), OPS_KRESULT_OK);
   float *y1 = malloc(ny * sizeof *y1);
   assert_non_null(y1);
@@ -402,6 +407,11 @@ static void run_both(ops_kernel_fn fn, const struct ops_simd_ew_params *p, int n
     }
   }
   free(y1);
+}
+
+static void run_both(ops_kernel_fn fn, const struct ops_simd_ew_params *p, int n_in, const float *a,
+                     const float *b, float *y, size_t ny) {
+  run_both_dims(fn, p, n_in, a, b, y, ny, NULL);
 }
 
 static float *filled(size_t n, int seed) {
@@ -460,6 +470,29 @@ static void test_driver_binary(void **state) {
     for (size_t j = 0; j < 5; j++)
       for (size_t k = 0; k < 40; k++)
         assert_true(same(y[(i * 5 + j) * 40 + k], a[i * 40 + k] * b[j * 40 + k]));
+  free(a);
+  free(b);
+  free(y);
+
+  /* Same shapes, one run: the threads cut each [H, W] plane of y [2, 8, 48, 50] into bands
+   * (9.6 KB planes: two bands), and a [3, 7, 9] tensor whose planes stay whole. */
+  const size_t n4 = 2 * 8 * 48 * 50;
+  a = filled(n4, 4);
+  b = filled(n4, 5);
+  y = malloc(n4 * sizeof *y);
+  assert_non_null(y);
+  p.bop = OPS_VBINARY_ADD;
+  p.rows = 1;
+  p.inner = n4;
+  p.outer_rank = 0;
+  const struct ops_kdims d4 = KT_DIMS(2, 8, 48, 50), d3 = KT_DIMS(3, 7, 9);
+  run_both_dims(ops_f32_add_kernel__simd, &p, 2, a, b, y, n4, &d4);
+  for (size_t i = 0; i < n4; i++)
+    assert_true(same(y[i], a[i] + b[i]));
+  p.inner = 3 * 7 * 9;
+  run_both_dims(ops_f32_add_kernel__simd, &p, 2, a, b, y, p.inner, &d3);
+  for (size_t i = 0; i < p.inner; i++)
+    assert_true(same(y[i], a[i] + b[i]));
   free(a);
   free(b);
   free(y);
