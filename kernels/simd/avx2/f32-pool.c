@@ -1,5 +1,6 @@
 /*
- * Pooling microkernels, AVX2: 8 outputs per step. Stride 1 loads a window column directly,
+ * Pooling microkernels, AVX2: 8 outputs per step. MaxPool with stride 2 and windows 2 or 3
+ * wide reduces each tap row first (max_pool_s2). Otherwise stride 1 loads a window column directly,
  * stride 2 loads two vectors and keeps the even lanes (a shuffle and a lane permute), other
  * strides gather. The last, partial step masks its loads and store (vmaskmov), so no element
  * past the row's taps is touched. A max is max(v, acc), which keeps acc on equal values (the
@@ -48,8 +49,50 @@ static __m256i gather_index(size_t sx) {
                             _mm256_set1_epi32((int32_t)sx));
 }
 
+/* Even (sel 2, 0) or odd (sel 3, 1) elements of a then b: x0 x2 x4 x6 of a, then of b. */
+static inline __m256 deinterleave(__m256 a, __m256 b, int odd) {
+  const __m256 e = odd ? _mm256_shuffle_ps(a, b, _MM_SHUFFLE(3, 1, 3, 1))
+                       : _mm256_shuffle_ps(a, b, _MM_SHUFFLE(2, 0, 2, 0));
+  return _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(e), _MM_SHUFFLE(3, 1, 2, 0)));
+}
+
+/* Stride 2, taps next to each other, windows 2 or 3 wide: each tap row deinterleaved once and
+ * reduced across the row first, then down the rows, as the AVX-512 variant does (see there
+ * why that keeps the scalar kernel's choice among equal values); a step with a NaN among its
+ * inputs is redone by the scalar kernel. */
+static void max_pool_s2(size_t n, size_t rows, size_t kw, const float *x, size_t row_step,
+                        float *y) {
+  for (size_t j = 0; j < n; j += 8) {
+    const size_t rem = n - j < 8 ? n - j : 8, ab = 2 * rem, cd = 2 * rem - 1;
+    const __m256i ma = first_lanes(ab), mb = first_lanes(ab > 8 ? ab - 8 : 0);
+    const __m256i mc = first_lanes(cd), md = first_lanes(cd > 8 ? cd - 8 : 0);
+    const float *w = x + 2 * j;
+    __m256 acc = _mm256_setzero_ps(), nan = _mm256_setzero_ps();
+    for (size_t r = 0; r < rows; r++) {
+      const float *row = w + r * row_step;
+      const __m256 a = _mm256_maskload_ps(row, ma), b = _mm256_maskload_ps(row + 8, mb);
+      nan = _mm256_or_ps(nan, _mm256_cmp_ps(a, b, _CMP_UNORD_Q));
+      __m256 m = deinterleave(a, b, 0);
+      m = _mm256_max_ps(deinterleave(a, b, 1), m);
+      if (kw == 3) {
+        const __m256 c = _mm256_maskload_ps(row + 2, mc), d = _mm256_maskload_ps(row + 10, md);
+        nan = _mm256_or_ps(nan, _mm256_cmp_ps(c, d, _CMP_UNORD_Q));
+        m = _mm256_max_ps(deinterleave(c, d, 0), m);
+      }
+      acc = r == 0 ? m : _mm256_max_ps(m, acc);
+    }
+    _mm256_maskstore_ps(y + j, first_lanes(rem), acc);
+    if (_mm256_movemask_ps(nan) != 0)
+      ops_f32_max_pool_ukernel__scalar_u1(rem, rows, kw, w, row_step, 2, 1, y + j);
+  }
+}
+
 void ops_f32_max_pool_ukernel__simd_avx2_u8(size_t n, size_t rows, size_t kw, const float *x,
                                             size_t row_step, size_t sx, size_t dx, float *y) {
+  if (sx == 2 && dx == 1 && (kw == 2 || kw == 3) && rows >= 1) {
+    max_pool_s2(n, rows, kw, x, row_step, y);
+    return;
+  }
   const __m256i gidx = gather_index(sx);
   for (size_t j = 0; j < n; j += 8) {
     struct step s = step_masks(n - j < 8 ? n - j : 8);
