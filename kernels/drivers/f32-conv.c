@@ -142,7 +142,7 @@ static void im2col_nd(const struct ops_simd_conv_params *p, const struct ops_kdi
 /* One image and group of the GEMM path. */
 struct gemm_conv {
   const struct ops_simd_conv_params *p;
-  const struct ops_conv2d_geom *geom; /* 2-D: pack from x; NULL: pack the [Kg, P] matrix src */
+  const struct ops_conv2d_geom *geom; /* how the columns pack from src (see the kernel) */
   const float *src;                   /* x of the group (2-D, direct) or its im2col columns */
   const float *w;                     /* [Mg, Kg] */
   const float *packed_w;              /* this group's packed W (transposed orientation), or NULL */
@@ -165,15 +165,8 @@ static void post_act_rows(const struct gemm_conv *j, const struct ops_task *task
 
 /* Packs the column panels [q0, q1) (panel_width(p) columns each) of this image and group. */
 static void pack_panels(const struct gemm_conv *j, size_t q0, size_t q1) {
-  const struct ops_simd_conv_params *p = j->p;
-  const size_t nr = panel_width(p);
-  if (j->geom != NULL) {
-    ops_f32_conv2d_pack_b(j->geom, nr, j->src, j->packed, q0, q1);
-  } else if (q0 < q1) {
-    /* Panels are contiguous in the packed layout, so a range packs as its own narrower B. */
-    size_t n0 = q0 * nr, n1 = q1 * nr < p->P ? q1 * nr : p->P;
-    ops_f32_gemm_pack_b(nr, n1 - n0, p->Kg, j->src + n0, p->P, 1, j->packed + n0 * p->Kg);
-  }
+  const size_t nr = panel_width(j->p);
+  ops_f32_conv2d_pack_b(j->geom, nr, j->src, j->packed, q0, q1);
 }
 
 /* Column panels per claim when a thread packs panels and computes them at once: about 16
@@ -376,7 +369,11 @@ enum ops_kresult ops_f32_conv_kernel__simd(const struct ops_kcall *call) {
   float *packed = call->scratch;
   float *yt = (float *)((unsigned char *)call->scratch + packed_bytes(p));
   float *cols = (float *)((unsigned char *)yt + yt_bytes(p));
-  struct ops_conv2d_geom geom;
+  /* The columns of a 2-D convolution pack from x by its geometry. Otherwise they are already
+   * a [Kg, P] matrix (x's planes for a 1x1 convolution, the im2col matrix for 1-D and 3-D),
+   * which is the columns of a 1x1 convolution over one row of P pixels: the same packer then
+   * copies each row's panel with a vector load and store per 16 floats. */
+  struct ops_conv2d_geom geom = {p->Kg, 1, p->P, 1, p->P, 1, 1, 1, 1, 1, 1, 0, 0};
   bool two_d = !p->direct && p->conv.spatial == 2;
   if (two_d) {
     geom = (struct ops_conv2d_geom){(size_t)cg,
@@ -397,7 +394,7 @@ enum ops_kresult ops_f32_conv_kernel__simd(const struct ops_kcall *call) {
     for (int64_t g = 0; g < groups; g++) {
       const float *xg = x + (size_t)(n * c_in + g * cg) * x_plane;
       struct gemm_conv j = {p,
-                            two_d ? &geom : NULL,
+                            &geom,
                             xg,
                             w + (size_t)g * p->Mg * p->Kg,
                             p->packed_w_offset != 0
