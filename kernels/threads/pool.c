@@ -6,7 +6,7 @@
  * run fn, and count themselves into `n_done`; the last one signals `done_cond` for a caller that
  * stopped spinning. Because the generation changes under the lock, a worker that checks it under
  * the lock before sleeping cannot miss a wake-up. The counters that threads hammer each sit on
- * their own cache line, so a spinning worker does not slow the ones claiming chunks.
+ * their own cache line, so a spinning worker does not slow the ones claiming work.
  */
 #include "kernels/threads/pool.h"
 
@@ -49,7 +49,6 @@ struct ops_pool {
   atomic_bool running;
   atomic_int sleeping;
   alignas(CACHE_LINE) atomic_int n_done; /* workers finished with this run */
-  alignas(CACHE_LINE) atomic_int_fast64_t chunk;
   alignas(CACHE_LINE) atomic_int barrier_count;
   atomic_uint barrier_phase;
 };
@@ -140,7 +139,6 @@ enum ops_status ops_pool_new(int nth, size_t scratch_bytes, struct ops_pool **ou
   atomic_init(&pool->running, false);
   atomic_init(&pool->sleeping, 0);
   atomic_init(&pool->n_done, 0);
-  atomic_init(&pool->chunk, 0);
   atomic_init(&pool->barrier_count, 0);
   atomic_init(&pool->barrier_phase, 0);
   pool->tasks = ops_calloc_array((size_t)nth, sizeof *pool->tasks);
@@ -217,7 +215,6 @@ int ops_pool_threads(const struct ops_pool *pool) {
 enum ops_status ops_pool_run(struct ops_pool *pool, ops_pool_fn fn, void *ctx) {
   if (atomic_exchange_explicit(&pool->running, true, memory_order_acquire))
     return OPS_ERR_UNAVAILABLE;
-  atomic_store_explicit(&pool->chunk, 0, memory_order_relaxed);
   if (pool->nth == 1) {
     fn(&pool->tasks[0], ctx);
     atomic_store_explicit(&pool->running, false, memory_order_release);
@@ -267,14 +264,6 @@ void ops_pool_barrier(const struct ops_task *task) {
     else
       sched_yield();
   }
-}
-
-int64_t ops_pool_chunk_next(const struct ops_task *task) {
-  return (int64_t)atomic_fetch_add_explicit(&task->pool->chunk, 1, memory_order_relaxed);
-}
-
-void ops_pool_chunk_reset(const struct ops_task *task) {
-  atomic_store_explicit(&task->pool->chunk, 0, memory_order_relaxed);
 }
 
 int ops_pool_sleeping(const struct ops_pool *pool) {

@@ -1,6 +1,6 @@
 /*
  * The thread pool of the `threads` unit: persistent workers that run one function on every
- * thread at once, with a barrier and a shared chunk counter (STYLE.md §3).
+ * thread at once, with a barrier and a shared split of work (STYLE.md §3).
  *
  * A pool is created once per compiled model with nth threads, of which the caller of
  * ops_pool_run() is thread 0, so nth - 1 workers are started. Between runs a worker spins
@@ -12,11 +12,10 @@
  *   ops_pool_run(pool, gemm_task, &ctx);   // gemm_task(task, ctx) on threads 0 and 1
  *   ops_pool_free(pool);
  *
- * Work is split statically by task->ith / task->nth, claimed in chunks from the pool's one
- * atomic counter with ops_pool_chunk_next() when pieces cost unevenly, or shared out with
- * ops_share_next(): each thread works through its own home range and then takes what is left
- * of the others', so a thread whose core runs slower (another tenant on it) hands work over
- * while most items still run where they ran in the op before.
+ * Work is split statically by task->ith / task->nth, or shared out with ops_share_next(): each
+ * thread works through its own home range and then takes what is left of the others', so a thread
+ * whose core runs slower (another tenant on it) hands work over while most items still run where
+ * they ran in the op before.
  */
 #ifndef OPSCOPE_KERNELS_THREADS_POOL_H
 #define OPSCOPE_KERNELS_THREADS_POOL_H
@@ -38,7 +37,7 @@ struct ops_task {
   int nth;               /* threads in the run */
   void *scratch;         /* this thread's scratch slice, 64-byte aligned, or NULL */
   size_t scratch_bytes;  /* bytes of the slice (the size given to ops_pool_new) */
-  struct ops_pool *pool; /* the pool, for barriers and chunks; NULL outside a pool */
+  struct ops_pool *pool; /* the pool, for barriers and shared splits; NULL outside a pool */
 };
 
 /* The work of a run: called once on each thread with its task and the run's ctx. */
@@ -59,7 +58,7 @@ void ops_pool_free(struct ops_pool *pool);
 int ops_pool_threads(const struct ops_pool *pool);
 
 /* Runs fn(task, ctx) on all threads of the pool, the calling thread as thread 0, and returns
- * when every thread has returned from fn. The chunk counter starts at 0 for each run.
+ * when every thread has returned from fn. Each run starts a fresh shared split.
  * Returns OPS_ERR_UNAVAILABLE, running nothing, when the pool is already running (a nested
  * call from inside fn, or a second thread calling at the same time): one run at a time. */
 enum ops_status ops_pool_run(struct ops_pool *pool, ops_pool_fn fn, void *ctx);
@@ -67,15 +66,6 @@ enum ops_status ops_pool_run(struct ops_pool *pool, ops_pool_fn fn, void *ctx);
 /* Waits until every thread of the run has reached the barrier. Every thread of the run must
  * call it the same number of times. A no-op for a task outside a pool or with nth 1. */
 void ops_pool_barrier(const struct ops_task *task);
-
-/* Claims the next chunk: returns 0, 1, 2, ... across all threads of the run, each value once,
- * so `for (c = next(); c < n_chunks; c = next())` hands every chunk to exactly one thread.
- * To reuse the counter within one run: barrier, thread 0 calls ops_pool_chunk_reset(), barrier.
- * The task must come from ops_pool_run() (task->pool set). */
-int64_t ops_pool_chunk_next(const struct ops_task *task);
-
-/* Sets the run's chunk counter back to 0 (see ops_pool_chunk_next for when that is safe). */
-void ops_pool_chunk_reset(const struct ops_task *task);
 
 /* A split of n items into nth home ranges, the static split's, where a thread that has done
  * its own takes the rest of the others' from their back ends, `grain` items at a time.
@@ -95,6 +85,14 @@ struct ops_share {
 };
 
 void ops_share_init(struct ops_share *s, const struct ops_task *task, size_t n, size_t grain);
+
+/* The grain for about 16 claims per thread of a task's run (nth threads; NULL: one): small
+ * enough that a thread done early takes over small pieces, large enough that claiming costs
+ * little. At least 1. */
+static inline size_t ops_share_grain(size_t n, const struct ops_task *task) {
+  const size_t claims = 16 * (size_t)(task != NULL ? task->nth : 1);
+  return n > claims ? (n + claims - 1) / claims : 1;
+}
 
 /* The next items [*begin, *end) for this thread; false when none are left. */
 bool ops_share_next(struct ops_share *s, size_t *begin, size_t *end);

@@ -1,10 +1,10 @@
 /*
  * Tests of kernels/threads/pool.c: over many runs with 1, 2, 3 and 8 threads, every index of a
- * large range is claimed exactly once through the chunk counter and every thread runs once per
- * run; barriers order phases; scratch slices are aligned and private; a nested run is refused;
- * bad sizes are refused with a message; an idle pool's workers go to sleep; ops_share_next hands
- * every item to one thread, home ranges front first, and a late thread's range to the others. Build
- * with -DOPSCOPE_SANITIZE=thread to have TSan check the synchronisation as well.
+ * large range is claimed exactly once through a shared split (fresh each run) and every thread runs
+ * once per run; barriers order phases; scratch slices are aligned and private; a nested run is
+ * refused; bad sizes are refused with a message; an idle pool's workers go to sleep; ops_share_next
+ * hands every item to one thread, home ranges front first, and a late thread's range to the others.
+ * Build with -DOPSCOPE_SANITIZE=thread to have TSan check the synchronisation as well.
  */
 #include "test-util.h"
 
@@ -16,7 +16,7 @@
 #include "kernels/threads/pool.h"
 
 #define RANGE 100003
-#define CHUNK 37
+#define CHUNK 37 /* items per claim */
 #define RUNS 40
 
 struct claim_ctx {
@@ -32,12 +32,11 @@ static void claim_task(const struct ops_task *task, void *arg) {
     atomic_fetch_add(&ctx->bad_task, 1);
   else
     atomic_fetch_add(&ctx->ran[task->ith], 1);
-  const int64_t n_chunks = (RANGE + CHUNK - 1) / CHUNK;
-  for (int64_t c = ops_pool_chunk_next(task); c < n_chunks; c = ops_pool_chunk_next(task)) {
-    int64_t end = (c + 1) * CHUNK < RANGE ? (c + 1) * CHUNK : RANGE;
-    for (int64_t i = c * CHUNK; i < end; i++)
+  struct ops_share share;
+  ops_share_init(&share, task, RANGE, CHUNK);
+  for (size_t b, e; ops_share_next(&share, &b, &e);)
+    for (size_t i = b; i < e; i++)
       atomic_fetch_add_explicit(&ctx->hits[i], 1, memory_order_relaxed);
-  }
 }
 
 static void check_claims(int nth) {
@@ -205,13 +204,10 @@ static void test_share_static(void **state) {
 struct barrier_ctx {
   atomic_int slot[8];
   atomic_int wrong; /* reads that saw another thread in a different phase */
-  atomic_int second_pass[8];
-  int64_t n_second;
 };
 
 /* Each phase: write this phase into the own slot, barrier, check that every slot holds this
- * phase, barrier (so nobody overwrites a slot before all have checked). Then the chunk counter
- * is reused for a second loop after a reset between barriers. */
+ * phase, barrier (so nobody overwrites a slot before all have checked). */
 static void barrier_task(const struct ops_task *task, void *arg) {
   struct barrier_ctx *ctx = arg;
   for (int phase = 1; phase <= PHASES; phase++) {
@@ -221,27 +217,18 @@ static void barrier_task(const struct ops_task *task, void *arg) {
       if (atomic_load(&ctx->slot[t]) != phase) atomic_fetch_add(&ctx->wrong, 1);
     ops_pool_barrier(task);
   }
-  while (ops_pool_chunk_next(task) < 1000) {
-  }
-  ops_pool_barrier(task);
-  if (task->ith == 0) ops_pool_chunk_reset(task);
-  ops_pool_barrier(task);
-  for (int64_t c = ops_pool_chunk_next(task); c < ctx->n_second; c = ops_pool_chunk_next(task))
-    atomic_fetch_add(&ctx->second_pass[c], 1);
 }
 
-static void test_barrier_and_reset(void **state) {
+static void test_barrier(void **state) {
   (void)state;
   const int counts[] = {1, 2, 3, 8};
   for (size_t n = 0; n < sizeof counts / sizeof counts[0]; n++) {
     struct ops_pool *pool = NULL;
     assert_int_equal(ops_pool_new(counts[n], 0, &pool, NULL, 0), OPS_OK);
     for (int run = 0; run < 5; run++) {
-      struct barrier_ctx ctx = {.n_second = 8};
+      struct barrier_ctx ctx = {0};
       assert_int_equal(ops_pool_run(pool, barrier_task, &ctx), OPS_OK);
       assert_int_equal(atomic_load(&ctx.wrong), 0);
-      for (int c = 0; c < 8; c++)
-        assert_int_equal(atomic_load(&ctx.second_pass[c]), 1);
     }
     ops_pool_free(pool);
   }
@@ -353,12 +340,18 @@ static void test_idle_workers_sleep(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_claims_1),           cmocka_unit_test(test_claims_2),
-      cmocka_unit_test(test_claims_3),           cmocka_unit_test(test_claims_8),
-      cmocka_unit_test(test_barrier_and_reset),  cmocka_unit_test(test_scratch_private),
-      cmocka_unit_test(test_nested_refused),     cmocka_unit_test(test_new_free),
-      cmocka_unit_test(test_idle_workers_sleep), cmocka_unit_test(test_share),
-      cmocka_unit_test(test_share_late_thread),  cmocka_unit_test(test_share_static),
+      cmocka_unit_test(test_claims_1),
+      cmocka_unit_test(test_claims_2),
+      cmocka_unit_test(test_claims_3),
+      cmocka_unit_test(test_claims_8),
+      cmocka_unit_test(test_barrier),
+      cmocka_unit_test(test_scratch_private),
+      cmocka_unit_test(test_nested_refused),
+      cmocka_unit_test(test_new_free),
+      cmocka_unit_test(test_idle_workers_sleep),
+      cmocka_unit_test(test_share),
+      cmocka_unit_test(test_share_late_thread),
+      cmocka_unit_test(test_share_static),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
