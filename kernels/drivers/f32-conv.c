@@ -169,13 +169,6 @@ static void pack_panels(const struct gemm_conv *j, size_t q0, size_t q1) {
   ops_f32_conv2d_pack_b(j->geom, nr, j->src, j->packed, q0, q1);
 }
 
-/* Column panels per claim when a thread packs panels and computes them at once: about 16
- * claims per thread, so a thread that finishes early takes over small pieces. */
-static size_t panel_grain(size_t panels, size_t nth) {
-  size_t claims = 16 * nth;
-  return panels > claims ? (panels + claims - 1) / claims : 1;
-}
-
 static void gemm_conv_task(const struct ops_task *task, void *ctx) {
   const struct gemm_conv *j = ctx;
   const struct ops_simd_conv_params *p = j->p;
@@ -197,7 +190,7 @@ static void gemm_conv_task(const struct ops_task *task, void *ctx) {
     /* Each claim's column panels are packed and computed at once, while they are in cache,
      * by the thread that claimed them: no barrier between packing and the GEMM. */
     struct ops_share share;
-    ops_share_init(&share, task, panels, panel_grain(panels, nth));
+    ops_share_init(&share, task, panels, ops_share_grain(panels, task));
     for (size_t q0, q1; ops_share_next(&share, &q0, &q1);) {
       pack_panels(j, q0, q1);
       if (transposed)
@@ -314,8 +307,7 @@ static void dw_task(const struct ops_task *task, void *ctx) {
     /* The padding stays zero: only the interior is written per channel. */
     memset(plane, 0, p->padded_h * p->padded_w * sizeof *plane);
   }
-  const size_t claims = 16 * nth;
-  ops_share_init(&share, task, j->channels, j->channels > claims ? j->channels / claims : 1);
+  ops_share_init(&share, task, j->channels, ops_share_grain(j->channels, task));
   for (size_t c0, c1; ops_share_next(&share, &c0, &c1);)
     for (size_t nc = c0; nc < c1; nc++)
       dw_plane(j, plane, nc);

@@ -139,8 +139,7 @@ static void pool_task(const struct ops_task *task, void *ctx) {
     }
     return;
   }
-  const size_t claims = 16 * nth, grain = j->planes > claims ? j->planes / claims : 1;
-  ops_share_init(&share, task, j->planes, grain);
+  ops_share_init(&share, task, j->planes, ops_share_grain(j->planes, task));
   for (size_t c0, c1; ops_share_next(&share, &c0, &c1);) {
     for (size_t c = c0; c < c1; c++) {
       const float *xc = x + c * j->x_plane;
