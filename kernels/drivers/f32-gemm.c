@@ -160,9 +160,9 @@ bool ops_f32_gemm_prefer_transposed(const struct ops_kconfig_gemm *cfg, size_t M
    * 3136x24x144 has an eighth fewer slots transposed and still ran 3-6% slower, which puts
    * the cost near 30; squeezenet1_1's classifier, 1000x169x512, has 7% fewer and ran 1.14x
    * faster transposed, which a cost of 48 had refused; 36 takes it and leaves a margin). CNN
-   * shapes favour it: output channels are multiples of
-   * the vector width and pixel counts multiples of 7, while 512x49 pads 49 pixels to 64
-   * lanes and 64x3136 pads 64 channels to 70 rows. */
+   * shapes favour it: output channels are multiples of the vector width and pixel counts
+   * multiples of 7, while 512x49 pads 49 pixels to 64 lanes and 64x3136 pads 64 channels to
+   * 70 rows. */
   enum { TRANSPOSE_COST = 36 };
   const size_t mr = cfg->mr, nr = cfg->nr;
   if (M == 0 || N == 0 || K == 0) return false;

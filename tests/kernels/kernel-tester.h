@@ -8,14 +8,18 @@
  *   kt_in(&k, x, OPSCOPE_DTYPE_F32, KT_DIMS(1, 3, 5, 5));
  *   kt_out(&k, y, OPSCOPE_DTYPE_F32, KT_DIMS(1, 2, 3, 3));
  *   assert_int_equal(kt_run(&k, ops_f32_conv_kernel__scalar, &params), OPS_KRESULT_OK);
+ *
+ * The cmocka headers (test-util.h) come first: kt_check_on_pools asserts and fails with them.
  */
 #ifndef OPSCOPE_TESTS_KERNELS_KERNEL_TESTER_H
 #define OPSCOPE_TESTS_KERNELS_KERNEL_TESTER_H
 
+#include <math.h>
 #include <stdint.h>
 #include <string.h>
 
 #include "kernels/kernel.h"
+#include "kernels/threads/pool.h"
 #include "opscope.h"
 
 /* The scalar kernels round once from a double computation, so against a double reference of
@@ -63,7 +67,10 @@ static inline void kt_out(struct kt *k, void *p, int dtype, struct ops_kdims dim
   k->out_dims[k->n_out++] = dims;
 }
 
-static inline enum ops_kresult kt_run(struct kt *k, ops_kernel_fn fn, const void *params) {
+/* The call with its scratch and, for the threads unit, a pool (NULL: this thread alone). */
+static inline enum ops_kresult kt_run_on(struct kt *k, ops_kernel_fn fn, const void *params,
+                                         void *scratch, size_t scratch_bytes,
+                                         struct ops_pool *pool) {
   struct ops_kcall call = {
       .n_in = k->n_in,
       .n_out = k->n_out,
@@ -74,8 +81,35 @@ static inline enum ops_kresult kt_run(struct kt *k, ops_kernel_fn fn, const void
       .out_dims = k->out_dims,
       .out_dtype = k->out_dtype,
       .params = params,
+      .scratch = scratch,
+      .scratch_bytes = scratch_bytes,
+      .pool = pool,
   };
   return fn(&call);
+}
+
+static inline enum ops_kresult kt_run(struct kt *k, ops_kernel_fn fn, const void *params) {
+  return kt_run_on(k, fn, params, NULL, 0, NULL);
+}
+
+/* Runs fn once on this thread and once on new pools of 2 and 3 threads, each time on an output
+ * y of n floats first set to NaN (so an element no thread wrote shows), and checks every
+ * element within tol[i] of want[i]; `what` names the case in a failure. */
+static inline void kt_check_on_pools(const char *what, struct kt *k, ops_kernel_fn fn,
+                                     const void *params, void *scratch, size_t scratch_bytes,
+                                     float *y, const double *want, const double *tol, size_t n) {
+  for (int threads = 1; threads <= 3; threads++) {
+    struct ops_pool *pool = NULL;
+    if (threads > 1) assert_int_equal(ops_pool_new(threads, 0, &pool, NULL, 0), OPS_OK);
+    for (size_t i = 0; i < n; i++)
+      y[i] = NAN;
+    assert_int_equal(kt_run_on(k, fn, params, scratch, scratch_bytes, pool), OPS_KRESULT_OK);
+    for (size_t i = 0; i < n; i++)
+      if (!(fabs(y[i] - want[i]) <= tol[i]))
+        fail_msg("%s, %d threads: Y[%zu] = %.9g, expected %.9g, tolerance %.3g", what, threads, i,
+                 y[i], want[i], tol[i]);
+    ops_pool_free(pool);
+  }
 }
 
 /* Deterministic data in [-1, 1): a 32-bit LCG, so every run and machine sees the same values. */

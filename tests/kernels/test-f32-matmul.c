@@ -73,37 +73,13 @@ static void run_case(const struct matmul_case *t) {
 
   void *scratch = NULL;
   assert_int_equal(posix_memalign(&scratch, 64, bd.scratch_bytes + 64), 0);
-  const void *ins[2] = {a, b};
-  void *outs[1] = {y};
-  struct ops_kdims in_dims[2] = {KT_DIMS(t->a_batch, t->M, t->K), KT_DIMS(t->b_batch, t->K, t->N)};
-  struct ops_kdims out_dims[1] = {KT_DIMS(batch, t->M, t->N)};
-  int in_dtype[2] = {OPSCOPE_DTYPE_F32, OPSCOPE_DTYPE_F32};
-  int out_dtype[1] = {OPSCOPE_DTYPE_F32};
-  const int threads[] = {1, 2, 3};
-  for (size_t ti = 0; ti < 3; ti++) {
-    struct ops_pool *pool = NULL;
-    if (threads[ti] > 1) assert_int_equal(ops_pool_new(threads[ti], 0, &pool, NULL, 0), OPS_OK);
-    for (size_t i = 0; i < ny; i++)
-      y[i] = NAN;
-    struct ops_kcall call = {.n_in = 2,
-                             .n_out = 1,
-                             .in = ins,
-                             .in_dims = in_dims,
-                             .in_dtype = in_dtype,
-                             .out = outs,
-                             .out_dims = out_dims,
-                             .out_dtype = out_dtype,
-                             .params = bd.params,
-                             .scratch = scratch,
-                             .scratch_bytes = bd.scratch_bytes,
-                             .pool = pool};
-    assert_int_equal(bd.kernel->fn(&call), OPS_KRESULT_OK);
-    for (size_t i = 0; i < ny; i++)
-      if (!(fabs(y[i] - want[i]) <= tol[i]))
-        fail_msg("%s, %d threads: Y[%zu] = %.9g, expected %.9g, tolerance %.3g", t->what,
-                 threads[ti], i, y[i], want[i], tol[i]);
-    ops_pool_free(pool);
-  }
+  struct kt k;
+  kt_init(&k);
+  kt_in(&k, a, OPSCOPE_DTYPE_F32, KT_DIMS(t->a_batch, t->M, t->K));
+  kt_in(&k, b, OPSCOPE_DTYPE_F32, KT_DIMS(t->b_batch, t->K, t->N));
+  kt_out(&k, y, OPSCOPE_DTYPE_F32, KT_DIMS(batch, t->M, t->N));
+  kt_check_on_pools(t->what, &k, bd.kernel->fn, bd.params, scratch, bd.scratch_bytes, y, want, tol,
+                    ny);
   free(scratch);
   ops_binding_done(&bd);
   ops_graph_free(g);
