@@ -367,7 +367,7 @@ static enum ops_status copy_attr_value(struct loader *ld, const Onnx__AttributeP
       out->i = a->i;
       return OPS_OK;
     case OPS_ATTR_STRING:
-      out->s = ops_strndup(a->s.len > 0 ? (const char *)a->s.data : "", a->s.len);
+      out->s = ops_strndup((const char *)a->s.data, a->s.len);
       out->s_len = a->s.len;
       if (out->s == NULL) return ops_fail(ld->d, OPS_ERR_NO_MEMORY, "%s: out of memory", what);
       return OPS_OK;

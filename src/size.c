@@ -13,7 +13,8 @@ char *ops_strndup(const char *s, size_t n) {
   if (!ops_add_size(n, 1, &bytes)) return NULL;
   char *copy = malloc(bytes);
   if (copy == NULL) return NULL;
-  memcpy(copy, s, n);
+  /* protobuf-c leaves an empty bytes field's pointer NULL, and memcpy must never see NULL. */
+  if (n > 0) memcpy(copy, s, n);
   copy[n] = '\0';
   return copy;
 }

@@ -43,7 +43,8 @@ static inline void *ops_realloc_array(void *p, size_t n, size_t size) {
 
 /* Duplicates a NUL-terminated string; NULL on failure or NULL input. */
 char *ops_strdup(const char *s);
-/* Duplicates `n` bytes of `s` and terminates them; NULL on failure. */
+/* Duplicates `n` bytes of `s` and terminates them; `s` may be NULL when `n` is 0 (protobuf-c
+ * gives an empty bytes field no pointer). NULL on failure. */
 char *ops_strndup(const char *s, size_t n);
 
 /* `n` bytes for people: "12.3 MiB", "4.0 KiB", "512 bytes" (binary units), written to buf (len
