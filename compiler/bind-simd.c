@@ -60,10 +60,10 @@ static void split_act(const struct ops_kact *act, struct ops_f32_minmax_params *
 static enum ops_status bind_gemm(const struct bind_ctx *c, const struct ops_gemm_params *v,
                                  int threads, struct ops_binding *out) {
   const struct ops_tensor *a = in_t(c, 0), *b = in_t(c, 1), *cc = in_t(c, 2);
-  const struct ops_kconfig_gemm *cfg = ops_kconfig_f32_gemm();
   size_t M = (size_t)(v->trans_a ? a->shape.dims[1] : a->shape.dims[0]);
   size_t K = (size_t)(v->trans_a ? a->shape.dims[0] : a->shape.dims[1]);
   size_t N = (size_t)(v->trans_b ? b->shape.dims[0] : b->shape.dims[1]);
+  const struct ops_kconfig_gemm *cfg = ops_kconfig_f32_gemm_for_rows(M);
   size_t packed = 0;
   bool b_const = b->data != NULL;
   if (!ops_f32_gemm_packed_b_size(cfg->nr, N, K, &packed)) {
@@ -122,9 +122,9 @@ static enum ops_status bind_gemm(const struct bind_ctx *c, const struct ops_gemm
 /* MatMul: batches broadcast numpy-style; a 1-D A is one row, a 1-D B one column. */
 static enum ops_status bind_matmul(const struct bind_ctx *c, int threads, struct ops_binding *out) {
   const struct ops_tensor *a = in_t(c, 0), *b = in_t(c, 1), *y = out_t(c, 0);
-  const struct ops_kconfig_gemm *cfg = ops_kconfig_f32_gemm();
   int ra = a->shape.rank, rb = b->shape.rank;
   size_t M = ra >= 2 ? (size_t)a->shape.dims[ra - 2] : 1;
+  const struct ops_kconfig_gemm *cfg = ops_kconfig_f32_gemm_for_rows(M);
   size_t K = (size_t)a->shape.dims[ra - 1];
   size_t N = rb >= 2 ? (size_t)b->shape.dims[rb - 1] : 1;
   /* Batch dims: Y's leading dims beyond its matrix part. */
@@ -218,6 +218,8 @@ static enum ops_status bind_conv(const struct bind_ctx *c, const struct ops_conv
    * and let the driver compute Y^T = cols^T W^T with the vectors along the channels. */
   bool transposed =
       !depthwise && w->data != NULL && ops_f32_gemm_prefer_transposed(cfg, mg, pix, kg);
+  /* The tile's rows: output channels, or pixels when transposed. Every candidate has cfg's nr. */
+  cfg = ops_kconfig_f32_gemm_for_rows(transposed ? pix : mg);
   size_t packed_one = 0, packed_all = 0;
   if (transposed && (!ops_f32_gemm_packed_b_size(cfg->nr, mg, kg, &packed_one) ||
                      !ops_mul_size(align_up(packed_one), (size_t)v->group, &packed_all))) {

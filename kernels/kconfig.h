@@ -31,6 +31,12 @@ struct ops_kconfig_gemm {
  * cap (ops_cpu_dispatch_flags). Borrowed, static. Never NULL. */
 const struct ops_kconfig_gemm *ops_kconfig_f32_gemm(void);
 
+/* The f32 GEMM variant for a product whose register tiles run down `rows` rows (C's rows; the
+ * pixels of a transposed convolution): among the variants with the ISA flags and panel width
+ * (nr) of ops_kconfig_f32_gemm(), so packed operands fit any of them, the one whose tiles take
+ * the fewest row-steps, ties to the earlier in the list. Borrowed, static. Never NULL. */
+const struct ops_kconfig_gemm *ops_kconfig_f32_gemm_for_rows(size_t rows);
+
 /* Every f32 GEMM variant compiled in, in list order (best first), whether or not this CPU can
  * run it: check isa_flags against ops_cpu_get()->detected. For tests, benchmarks and
  * listings; *count gets the number. Borrowed, static. */

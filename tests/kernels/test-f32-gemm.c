@@ -385,6 +385,31 @@ static void test_list_matches_configs(void **state) {
   print_message("chosen: %s\n", chosen->name);
 }
 
+/* ops_kconfig_f32_gemm_for_rows stays in the process variant's family (ISA flags and nr, so a
+ * packed operand fits), keeps it when its tiles cover the rows exactly, and otherwise avoids a
+ * row tail short enough to run at FMA latency (under four rows) when a sibling covers the rows
+ * without one: twice each sibling's mr is such a count. */
+static void test_for_rows(void **state) {
+  (void)state;
+  size_t n;
+  const struct ops_kconfig_gemm *all = ops_kconfig_f32_gemm_variants(&n);
+  const struct ops_kconfig_gemm *base = ops_kconfig_f32_gemm();
+  assert_ptr_equal(ops_kconfig_f32_gemm_for_rows(0), base);
+  assert_ptr_equal(ops_kconfig_f32_gemm_for_rows(3 * base->mr), base);
+  for (size_t i = 0; i < n; i++) {
+    if (all[i].isa_flags != base->isa_flags || all[i].nr != base->nr || all[i].mr < 4) continue;
+    for (size_t rows = 1; rows <= 4 * all[i].mr; rows++) {
+      const struct ops_kconfig_gemm *got = ops_kconfig_f32_gemm_for_rows(rows);
+      assert_int_equal(got->isa_flags, base->isa_flags);
+      assert_int_equal(got->nr, base->nr);
+    }
+    size_t rows = 2 * all[i].mr;
+    const struct ops_kconfig_gemm *got = ops_kconfig_f32_gemm_for_rows(rows);
+    print_message("%zu rows: %s\n", rows, got->name);
+    assert_true(rows % got->mr == 0 || rows % got->mr >= 4);
+  }
+}
+
 /* K = 0 gives clamp(bias); empty M or N writes nothing; NaN passes through the clamp. */
 static void test_edges(void **state) {
   (void)state;
@@ -540,7 +565,7 @@ static void test_packed_size_overflow(void **state) {
 }
 
 int main(void) {
-  struct CMUnitTest tests[N_VARIANTS + 6];
+  struct CMUnitTest tests[N_VARIANTS + 7];
   size_t n = 0;
   tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_list_matches_configs);
   tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_edges);
@@ -548,6 +573,7 @@ int main(void) {
   tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_on_pool);
   tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_transposed_edges);
   tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_prefer_transposed);
+  tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_for_rows);
   for (size_t i = 0; i < N_VARIANTS; i++) {
     tests[n] = (struct CMUnitTest)cmocka_unit_test_prestate(test_variant, (void *)&variants[i]);
     tests[n].name = variants[i].name;

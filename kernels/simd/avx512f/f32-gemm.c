@@ -3,7 +3,8 @@
  *
  * Each variant keeps an MR x NR tile of C in zmm registers: per K step it loads NR/16 vectors of
  * packed B and, per row, broadcasts one element of A into an FMA. 7x32 uses 14 accumulators and
- * 2 B vectors of the 32 registers, and issues 14 FMAs per 2 loads and 7 broadcasts. Column
+ * 2 B vectors of the 32 registers, and issues 14 FMAs per 2 loads and 7 broadcasts; 8x32 uses
+ * 16 accumulators, for row counts that are multiples of 8. Column
  * tails use masked loads and stores (masked-off lanes never fault), so any nc <= NR runs
  * in the same loop, and B may be a row-major matrix read in place (w_stride its row length);
  * row tails run the same code instantiated for fewer rows.
@@ -199,6 +200,19 @@ void ops_f32_gemm_minmax_ukernel_7x32__simd_avx512f(size_t mr, size_t nc, size_t
                   params);
   else
     dispatch_rows(7, 2, false, mr, nc, kc, a, a_stride, w, w_stride, bias, c, c_stride, flags,
+                  params);
+}
+
+void ops_f32_gemm_minmax_ukernel_8x32__simd_avx512f(size_t mr, size_t nc, size_t kc, const float *a,
+                                                    size_t a_stride, const float *w,
+                                                    size_t w_stride, const float *bias, float *c,
+                                                    size_t c_stride, unsigned flags,
+                                                    const struct ops_f32_minmax_params *params) {
+  if (flags & OPS_F32_GEMM_PACKED_A)
+    dispatch_rows(8, 2, true, mr, nc, kc, a, a_stride, w, w_stride, bias, c, c_stride, flags,
+                  params);
+  else
+    dispatch_rows(8, 2, false, mr, nc, kc, a, a_stride, w, w_stride, bias, c, c_stride, flags,
                   params);
 }
 
