@@ -36,13 +36,19 @@ static double gather_dot(const struct deconv_walk *c, int s, const int64_t *pos,
                          const float *w) {
   double acc = 0.0;
   int64_t stride = c->p->strides[s], dilation = c->p->dilations[s];
-  for (int64_t k = 0; k < c->kernel[s]; k++) {
-    /* t = i * stride for the input i this tap would read; it falls as k grows. */
+  /* t = pos - k * dilation = i * stride for the input i tap k would read, so only taps with
+   * 0 <= t <= (in - 1) * stride can reach an input: walk just those, in rising k as before. A
+   * kernel much larger than its input (39 taps over 3 inputs) would otherwise test every tap
+   * of every output element. */
+  if (pos[s] < 0 || c->in[s] <= 0) return 0.0;
+  int64_t over = pos[s] - (c->in[s] - 1) * stride;
+  int64_t k_lo = over > 0 ? (over + dilation - 1) / dilation : 0;
+  int64_t k_hi = pos[s] / dilation;
+  if (k_hi > c->kernel[s] - 1) k_hi = c->kernel[s] - 1;
+  for (int64_t k = k_lo; k <= k_hi; k++) {
     int64_t t = pos[s] - k * dilation;
-    if (t < 0) break;
     if (t % stride != 0) continue;
     int64_t i = t / stride;
-    if (i >= c->in[s]) continue;
     const float *xs = x + i * c->x_stride[s];
     const float *ws = w + k * c->w_stride[s];
     if (s + 1 == c->spatial) {
