@@ -202,7 +202,6 @@ static enum ops_status bind_matmul(const struct bind_ctx *c, int threads, struct
 static enum ops_status bind_conv(const struct bind_ctx *c, const struct ops_conv_params *v,
                                  int threads, struct ops_binding *out) {
   const struct ops_tensor *x = in_t(c, 0), *w = in_t(c, 1), *y = out_t(c, 0);
-  const struct ops_kconfig_gemm *cfg = ops_kconfig_f32_gemm();
   size_t mg = (size_t)(y->shape.dims[1] / v->group), kg = (size_t)w->shape.dims[1], pix = 1;
   bool direct = true;
   for (int s = 0; s < v->spatial; s++) {
@@ -216,10 +215,9 @@ static enum ops_status bind_conv(const struct bind_ctx *c, const struct ops_conv
   /* Small output planes against many channels (a late CNN layer's 7x7 against 512) waste
    * vector lanes along the pixels; with constant weights, pack W once as the packed operand
    * and let the driver compute Y^T = cols^T W^T with the vectors along the channels. */
-  bool transposed =
-      !depthwise && w->data != NULL && ops_f32_gemm_prefer_transposed(cfg, mg, pix, kg);
-  /* The tile's rows: output channels, or pixels when transposed. Every candidate has cfg's nr. */
-  cfg = ops_kconfig_f32_gemm_for_rows(transposed ? pix : mg);
+  bool transposed = false;
+  const struct ops_kconfig_gemm *cfg =
+      ops_f32_conv_gemm_config(mg, pix, kg, !depthwise && w->data != NULL, &transposed);
   size_t packed_one = 0, packed_all = 0;
   if (transposed && (!ops_f32_gemm_packed_b_size(cfg->nr, mg, kg, &packed_one) ||
                      !ops_mul_size(align_up(packed_one), (size_t)v->group, &packed_all))) {

@@ -6,10 +6,13 @@
  * no (STYLE.md §4). A request walks the fallback chain threads -> simd -> scalar and stops at the
  * first unit that says yes; the first refusal is the reason recorded for the node.
  */
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "kernels/cpu.h"
+#include "kernels/drivers/f32-gemm.h"
 #include "kernels/kconfig.h"
 #include "kernels/registry.h"
 #include "planner/plan.h"
@@ -195,6 +198,50 @@ static const struct ops_kconfig_dwconv3x3 *dwconv3x3_of(const struct ops_node *n
   return ops_kconfig_f32_dwconv3x3(&g);
 }
 
+/* The product of dims [from, rank) of a fully known shape, or -1. */
+static int64_t dims_product(const struct ops_shape *s, int from) {
+  if (s->rank < from) return -1;
+  int64_t p = 1;
+  for (int i = from; i < s->rank; i++) {
+    if (s->dims[i] < 0 || (s->dims[i] > 0 && p > INT64_MAX / s->dims[i])) return -1;
+    p *= s->dims[i];
+  }
+  return p;
+}
+
+/* The GEMM variant compiler/bind-simd.c binds for a Gemm, MatMul or (not depthwise) Conv node:
+ * the one for the rows its register tiles run down. The process's variant where a shape is not
+ * known. */
+static const struct ops_kconfig_gemm *gemm_of(const struct ops_graph *g, const struct ops_node *n,
+                                              const char *op) {
+  const struct ops_kconfig_gemm *base = ops_kconfig_f32_gemm();
+  const struct ops_tensor *a = ops_node_input(g, n, 0), *b = ops_node_input(g, n, 1);
+  if (a == NULL || b == NULL) return base;
+  if (strcmp(op, "Conv") == 0) {
+    const struct ops_tensor *y =
+        n->n_outputs > 0 && n->outputs[0] >= 0 ? &g->tensors[n->outputs[0]] : NULL;
+    int64_t group = 1;
+    if (y == NULL || y->shape.rank < 3 || b->shape.rank != y->shape.rank ||
+        ops_node_attr_int(n, "group", 1, &group, NULL) != OPS_OK || group < 1) {
+      return base;
+    }
+    int64_t pix = dims_product(&y->shape, 2), kg = dims_product(&b->shape, 1);
+    if (pix < 0 || kg < 0 || y->shape.dims[1] < 0) return base;
+    bool transposed;
+    return ops_f32_conv_gemm_config((size_t)(y->shape.dims[1] / group), (size_t)pix, (size_t)kg,
+                                    b->data != NULL, &transposed);
+  }
+  /* Gemm's A is [M, K] or, with transA, [K, M]; MatMul's rows are A's second-last dim. */
+  int64_t trans_a = 0, rows = -1;
+  if (strcmp(op, "Gemm") == 0) {
+    if (a->shape.rank == 2 && ops_node_attr_int(n, "transA", 0, &trans_a, NULL) == OPS_OK)
+      rows = a->shape.dims[trans_a ? 1 : 0];
+  } else {
+    rows = a->shape.rank >= 2 ? a->shape.dims[a->shape.rank - 2] : a->shape.rank == 1 ? 1 : -1;
+  }
+  return rows >= 0 ? ops_kconfig_f32_gemm_for_rows((size_t)rows) : base;
+}
+
 static const char *ukernel_of(const struct ops_graph *g, const struct ops_node *n,
                               const struct ops_plan_node *pn) {
   if (pn->kernel == NULL || pn->assigned == OPSCOPE_UNIT_SCALAR) return NULL;
@@ -218,7 +265,7 @@ static const char *ukernel_of(const struct ops_graph *g, const struct ops_node *
     const struct ops_kconfig_dwconv3x3 *k3 = dwconv3x3_of(n, w);
     return k3 != NULL ? k3->name : ops_kconfig_f32_dwconv()->name;
   }
-  return ops_kconfig_f32_gemm()->name;
+  return gemm_of(g, n, op)->name;
 }
 
 void ops_place_node(const struct ops_graph *g, const struct ops_node *node, int requested,

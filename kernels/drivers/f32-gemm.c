@@ -170,6 +170,15 @@ bool ops_f32_gemm_prefer_transposed(const struct ops_kconfig_gemm *cfg, size_t M
   return (plain - flipped) * (double)K > TRANSPOSE_COST * (double)M * (double)N;
 }
 
+const struct ops_kconfig_gemm *ops_f32_conv_gemm_config(size_t mg, size_t pix, size_t kg,
+                                                        bool const_weights, bool *transposed) {
+  *transposed =
+      const_weights && ops_f32_gemm_prefer_transposed(ops_kconfig_f32_gemm(), mg, pix, kg);
+  /* Every sibling has the process variant's nr, so the choice of rows cannot change the panels
+   * the orientation was decided on. */
+  return ops_kconfig_f32_gemm_for_rows(*transposed ? pix : mg);
+}
+
 size_t ops_f32_gemm_row_panel_width(const struct ops_kconfig_gemm *cfg) {
   /* Whole row tiles, about 32 floats: panels as narrow as mr made the Conv driver's column
    * packing 2-3x slower at 13x13 and 56x56 (more, shorter copies per tap), and a width that is

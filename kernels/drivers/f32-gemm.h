@@ -82,6 +82,14 @@ void ops_f32_gemm_run_rows(const struct ops_kconfig_gemm *cfg, size_t M, size_t 
 bool ops_f32_gemm_prefer_transposed(const struct ops_kconfig_gemm *cfg, size_t M, size_t N,
                                     size_t K);
 
+/* The GEMM variant a Conv's product W[mg, kg] x cols[kg, pix] binds, and in *transposed its
+ * orientation: transposed where ops_f32_gemm_prefer_transposed picks it for the process's
+ * variant and the weights are constant (they are packed at bind time); then the sibling of
+ * ops_kconfig_f32_gemm_for_rows for the rows the tiles run down, mg or, transposed, pix. The
+ * SIMD binder and the plan's microkernel name both ask here, so they agree. */
+const struct ops_kconfig_gemm *ops_f32_conv_gemm_config(size_t mg, size_t pix, size_t kg,
+                                                        bool const_weights, bool *transposed);
+
 /* Width of the panels ops_f32_gemm_run_transposed reads its row operand from: a multiple of
  * cfg->mr, about 32 floats (28 for 7x32). */
 size_t ops_f32_gemm_row_panel_width(const struct ops_kconfig_gemm *cfg);
