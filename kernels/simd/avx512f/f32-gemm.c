@@ -190,55 +190,20 @@ static inline __attribute__((always_inline)) void dispatch_rows(
   }
 }
 
-void ops_f32_gemm_minmax_ukernel_7x32__simd_avx512f(size_t mr, size_t nc, size_t kc, const float *a,
-                                                    size_t a_stride, const float *w,
-                                                    size_t w_stride, const float *bias, float *c,
-                                                    size_t c_stride, unsigned flags,
-                                                    const struct ops_f32_minmax_params *params) {
-  if (flags & OPS_F32_GEMM_PACKED_A)
-    dispatch_rows(7, 2, true, mr, nc, kc, a, a_stride, w, w_stride, bias, c, c_stride, flags,
-                  params);
-  else
-    dispatch_rows(7, 2, false, mr, nc, kc, a, a_stride, w, w_stride, bias, c, c_stride, flags,
-                  params);
-}
+/* One exported variant: MR rows of NV vectors, with the packed-A flag tested once per call. */
+#define DEFINE_VARIANT(fn, MR, NV)                                                                 \
+  void fn(size_t mr, size_t nc, size_t kc, const float *a, size_t a_stride, const float *w,        \
+          size_t w_stride, const float *bias, float *c, size_t c_stride, unsigned flags,           \
+          const struct ops_f32_minmax_params *params) {                                            \
+    if (flags & OPS_F32_GEMM_PACKED_A)                                                             \
+      dispatch_rows(MR, NV, true, mr, nc, kc, a, a_stride, w, w_stride, bias, c, c_stride, flags,  \
+                    params);                                                                       \
+    else                                                                                           \
+      dispatch_rows(MR, NV, false, mr, nc, kc, a, a_stride, w, w_stride, bias, c, c_stride, flags, \
+                    params);                                                                       \
+  }
 
-void ops_f32_gemm_minmax_ukernel_8x32__simd_avx512f(size_t mr, size_t nc, size_t kc, const float *a,
-                                                    size_t a_stride, const float *w,
-                                                    size_t w_stride, const float *bias, float *c,
-                                                    size_t c_stride, unsigned flags,
-                                                    const struct ops_f32_minmax_params *params) {
-  if (flags & OPS_F32_GEMM_PACKED_A)
-    dispatch_rows(8, 2, true, mr, nc, kc, a, a_stride, w, w_stride, bias, c, c_stride, flags,
-                  params);
-  else
-    dispatch_rows(8, 2, false, mr, nc, kc, a, a_stride, w, w_stride, bias, c, c_stride, flags,
-                  params);
-}
-
-void ops_f32_gemm_minmax_ukernel_6x32__simd_avx512f(size_t mr, size_t nc, size_t kc, const float *a,
-                                                    size_t a_stride, const float *w,
-                                                    size_t w_stride, const float *bias, float *c,
-                                                    size_t c_stride, unsigned flags,
-                                                    const struct ops_f32_minmax_params *params) {
-  if (flags & OPS_F32_GEMM_PACKED_A)
-    dispatch_rows(6, 2, true, mr, nc, kc, a, a_stride, w, w_stride, bias, c, c_stride, flags,
-                  params);
-  else
-    dispatch_rows(6, 2, false, mr, nc, kc, a, a_stride, w, w_stride, bias, c, c_stride, flags,
-                  params);
-}
-
-void ops_f32_gemm_minmax_ukernel_12x16__simd_avx512f(size_t mr, size_t nc, size_t kc,
-                                                     const float *a, size_t a_stride,
-                                                     const float *w, size_t w_stride,
-                                                     const float *bias, float *c, size_t c_stride,
-                                                     unsigned flags,
-                                                     const struct ops_f32_minmax_params *params) {
-  if (flags & OPS_F32_GEMM_PACKED_A)
-    dispatch_rows(12, 1, true, mr, nc, kc, a, a_stride, w, w_stride, bias, c, c_stride, flags,
-                  params);
-  else
-    dispatch_rows(12, 1, false, mr, nc, kc, a, a_stride, w, w_stride, bias, c, c_stride, flags,
-                  params);
-}
+DEFINE_VARIANT(ops_f32_gemm_minmax_ukernel_7x32__simd_avx512f, 7, 2)
+DEFINE_VARIANT(ops_f32_gemm_minmax_ukernel_8x32__simd_avx512f, 8, 2)
+DEFINE_VARIANT(ops_f32_gemm_minmax_ukernel_6x32__simd_avx512f, 6, 2)
+DEFINE_VARIANT(ops_f32_gemm_minmax_ukernel_12x16__simd_avx512f, 12, 1)
