@@ -38,6 +38,7 @@
 #include "kernels/params.h"
 #include "opscope.h"
 #include "compiler/compiler-impl.h"
+#include "src/fused-pool.h"
 #include "src/size.h"
 
 /* Pads, strides, dilations and kernel sizes above this are refused: no real model comes near
@@ -335,6 +336,17 @@ enum ops_status ops_bind_conv_window(const struct bind_ctx *c, const struct ops_
     }
   }
   if ((st = need_rank(c, y, rank, "N, M, spatial dims")) != OPS_OK) return st;
+  const struct ops_fused_pool *fp = &c->node->fused.pool;
+  if (fp->on) {
+    /* auto_pad would size the Conv's pads from Y, which is the pool's output here. */
+    const char *auto_pad;
+    if ((st = ops_node_attr_string(c->node, "auto_pad", "NOTSET", &auto_pad, c->d)) != OPS_OK)
+      return st;
+    if (ns != 2 || group != 1 || strcmp(auto_pad, "NOTSET") != 0) {
+      return node_fail(c, OPS_ERR_UNSUPPORTED,
+                       "a fused MaxPool needs a 2-D Conv with group 1 and auto_pad NOTSET");
+    }
+  }
   if ((st = read_window(c, x, y, true, &win)) != OPS_OK) return st;
 
   int64_t want[OPS_MAX_RANK] = {x->shape.dims[0], m_out};
@@ -346,7 +358,18 @@ enum ops_status ops_bind_conv_window(const struct bind_ctx *c, const struct ops_
                        s, x->name, x->shape.dims[2 + s], win.pads_begin[s], win.pads_end[s]);
     }
   }
-  if ((st = expect_dims(c, y, rank, want)) != OPS_OK) return st;
+  int64_t pooled[OPS_MAX_RANK] = {want[0], want[1]};
+  if (fp->on) {
+    /* The Conv's output is the fused MaxPool's input; Y is the pool's output. */
+    if (!ops_fused_pool_out(fp, &want[2], &pooled[2])) {
+      return node_fail(c, OPS_ERR_BAD_INPUT,
+                       "the fused MaxPool (kernel %" PRId64 "x%" PRId64
+                       ") does not fit the "
+                       "Conv's %" PRId64 "x%" PRId64 " output, or its pads are not below it",
+                       fp->kernel[0], fp->kernel[1], want[2], want[3]);
+    }
+  }
+  if ((st = expect_dims(c, y, rank, fp->on ? pooled : want)) != OPS_OK) return st;
 
   struct ops_conv_params *p = new_params(c, sizeof *p, &st);
   if (p == NULL) return st;
@@ -358,7 +381,37 @@ enum ops_status ops_bind_conv_window(const struct bind_ctx *c, const struct ops_
     p->pads_begin[s] = win.pads_begin[s];
     p->pads_end[s] = win.pads_end[s];
   }
+  if (fp->on) {
+    p->pool.spatial = 2;
+    for (int s = 0; s < 2; s++) {
+      p->pool.kernel[s] = fp->kernel[s];
+      p->pool.strides[s] = fp->strides[s];
+      p->pool.dilations[s] = 1;
+      p->pool.pads_begin[s] = fp->pads_begin[s];
+      p->pool.pads_end[s] = fp->pads_end[s];
+    }
+    p->mid.rank = 4;
+    for (int i = 0; i < 4; i++)
+      p->mid.d[i] = want[i];
+  }
   *params = p;
+  return OPS_OK;
+}
+
+/* The scalar kernel of a Conv with a fused MaxPool writes the whole Conv output to scratch and
+ * pools it from there: the reference, not the fast path (kernels/drivers/f32-conv.c bands it). */
+static enum ops_status fused_pool_scratch(const struct bind_ctx *c, const void *params,
+                                          size_t *bytes) {
+  const struct ops_conv_params *p = params;
+  size_t n = sizeof(float);
+  for (int i = 0; i < p->mid.rank; i++) {
+    if (!ops_mul_size(n, (size_t)p->mid.d[i], &n)) {
+      return node_fail(c, OPS_ERR_NO_MEMORY,
+                       "the Conv's output before its fused MaxPool is "
+                       "too large");
+    }
+  }
+  *bytes = n;
   return OPS_OK;
 }
 
@@ -1257,6 +1310,9 @@ enum ops_status ops_bind_scalar(const struct ops_graph *g, const struct ops_node
                        ops_fused_act_name(node->fused.act));
     }
   }
+  if (node->fused.pool.on && (key != OPS_DTYPE_F32 || node->op != OPS_OP_CONV)) {
+    return node_fail(&c, OPS_ERR_UNSUPPORTED, "a fused MaxPool is supported on f32 Conv only");
+  }
   if (node->op != OPS_OP_CONSTANT && in_t(&c, 0) == NULL) {
     return node_fail(&c, OPS_ERR_BAD_INPUT, "input 0 is missing");
   }
@@ -1265,6 +1321,8 @@ enum ops_status ops_bind_scalar(const struct ops_graph *g, const struct ops_node
   switch (node->op) {
     case OPS_OP_CONV:
       st = bind_conv(&c, &params);
+      if (st == OPS_OK && node->fused.pool.on)
+        st = fused_pool_scratch(&c, params, &out->scratch_bytes);
       break;
     case OPS_OP_MAX_POOL:
       st = bind_pool(&c, false, &params);

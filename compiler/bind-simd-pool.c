@@ -9,6 +9,42 @@
 #include "kernels/params.h"
 #include "planner/simd-caps-pool.h"
 
+void ops_simd_pool_layout(const struct ops_pool_params *v, const int64_t *in, const int64_t *out,
+                          struct ops_simd_pool_params *p) {
+  /* A 1-D pool is a 2-D one of height 1; the spatial dims come last. */
+  int s = v->spatial == 2 ? 1 : 0;
+  if (v->spatial == 2) {
+    p->ih = (size_t)in[0];
+    p->oh = (size_t)out[0];
+    p->kh = (size_t)v->kernel[0];
+    p->sy = (size_t)v->strides[0];
+    p->dy = (size_t)v->dilations[0];
+    p->pt = (size_t)v->pads_begin[0];
+    p->pb = (size_t)v->pads_end[0];
+  } else {
+    p->ih = p->oh = p->kh = p->sy = p->dy = 1;
+  }
+  p->iw = (size_t)in[s];
+  p->ow = (size_t)out[s];
+  p->kw = (size_t)v->kernel[s];
+  p->sx = (size_t)v->strides[s];
+  p->dx = (size_t)v->dilations[s];
+  p->pl = (size_t)v->pads_begin[s];
+  p->pr = (size_t)v->pads_end[s];
+  p->count_include_pad = v->count_include_pad;
+  /* Interior: ox * sx >= pl and ox * sx - pl + (kw - 1) * dx <= iw - 1. The scalar binder
+   * bounded every dim, pad and stride, so these int64 sums cannot overflow. */
+  int64_t sx = (int64_t)p->sx;
+  int64_t xa = ((int64_t)p->pl + sx - 1) / sx;
+  int64_t last = (int64_t)p->iw - 1 + (int64_t)p->pl - (int64_t)((p->kw - 1) * p->dx);
+  int64_t xb = last >= 0 ? last / sx + 1 : 0;
+  if (xa > (int64_t)p->ow) xa = (int64_t)p->ow;
+  if (xb > (int64_t)p->ow) xb = (int64_t)p->ow;
+  if (xb < xa) xb = xa;
+  p->xa = (size_t)xa;
+  p->xb = (size_t)xb;
+}
+
 enum ops_status ops_bind_simd_pool(const struct bind_ctx *c, const void *ref,
                                    struct ops_binding *out) {
   enum ops_status st;
@@ -24,40 +60,8 @@ enum ops_status ops_bind_simd_pool(const struct bind_ctx *c, const void *ref,
   if (p == NULL) return st;
   p->cfg = ops_kconfig_f32_pool();
   if (windowed) {
-    const struct ops_pool_params *v = ref;
     const struct ops_tensor *x = in_t(c, 0), *y = out_t(c, 0);
-    /* A 1-D pool is a 2-D one of height 1; the spatial dims come last. */
-    int s = v->spatial == 2 ? 1 : 0;
-    if (v->spatial == 2) {
-      p->ih = (size_t)x->shape.dims[2];
-      p->oh = (size_t)y->shape.dims[2];
-      p->kh = (size_t)v->kernel[0];
-      p->sy = (size_t)v->strides[0];
-      p->dy = (size_t)v->dilations[0];
-      p->pt = (size_t)v->pads_begin[0];
-      p->pb = (size_t)v->pads_end[0];
-    } else {
-      p->ih = p->oh = p->kh = p->sy = p->dy = 1;
-    }
-    p->iw = (size_t)x->shape.dims[2 + s];
-    p->ow = (size_t)y->shape.dims[2 + s];
-    p->kw = (size_t)v->kernel[s];
-    p->sx = (size_t)v->strides[s];
-    p->dx = (size_t)v->dilations[s];
-    p->pl = (size_t)v->pads_begin[s];
-    p->pr = (size_t)v->pads_end[s];
-    p->count_include_pad = v->count_include_pad;
-    /* Interior: ox * sx >= pl and ox * sx - pl + (kw - 1) * dx <= iw - 1. The scalar binder
-     * bounded every dim, pad and stride, so these int64 sums cannot overflow. */
-    int64_t sx = (int64_t)p->sx;
-    int64_t xa = ((int64_t)p->pl + sx - 1) / sx;
-    int64_t last = (int64_t)p->iw - 1 + (int64_t)p->pl - (int64_t)((p->kw - 1) * p->dx);
-    int64_t xb = last >= 0 ? last / sx + 1 : 0;
-    if (xa > (int64_t)p->ow) xa = (int64_t)p->ow;
-    if (xb > (int64_t)p->ow) xb = (int64_t)p->ow;
-    if (xb < xa) xb = xa;
-    p->xa = (size_t)xa;
-    p->xb = (size_t)xb;
+    ops_simd_pool_layout(ref, &x->shape.dims[2], &y->shape.dims[2], p);
   }
   out->params = p;
   return OPS_OK;

@@ -16,4 +16,12 @@
 enum ops_status ops_bind_simd_pool(const struct bind_ctx *c, const void *ref,
                                    struct ops_binding *out);
 
+struct ops_pool_params;
+struct ops_simd_pool_params;
+
+/* The driver's layout of a 1-D or 2-D windowed pool the scalar binder checked (v): in and out
+ * are the input's and output's spatial dims. Sets every field of *p but cfg. */
+void ops_simd_pool_layout(const struct ops_pool_params *v, const int64_t *in, const int64_t *out,
+                          struct ops_simd_pool_params *p);
+
 #endif /* OPSCOPE_COMPILER_BIND_SIMD_POOL_H */

@@ -17,6 +17,7 @@
 #include "compiler/bind-simd-pool.h"
 #include "compiler/compiler-impl.h"
 #include "compiler/exec.h"
+#include "kernels/drivers/f32-conv-pool.h"
 #include "kernels/drivers/f32-gemm.h"
 #include "kernels/kconfig.h"
 #include "kernels/params-simd.h"
@@ -202,16 +203,19 @@ static enum ops_status bind_matmul(const struct bind_ctx *c, int threads, struct
 static enum ops_status bind_conv(const struct bind_ctx *c, const struct ops_conv_params *v,
                                  int threads, struct ops_binding *out) {
   const struct ops_tensor *x = in_t(c, 0), *w = in_t(c, 1), *y = out_t(c, 0);
-  size_t mg = (size_t)(y->shape.dims[1] / v->group), kg = (size_t)w->shape.dims[1], pix = 1;
-  bool direct = true;
+  /* With a fused MaxPool the GEMM runs over the conv's own output, v->mid, not Y. */
+  const bool pooled = v->pool.spatial != 0;
+  const int64_t *yd = pooled ? v->mid.d : y->shape.dims;
+  size_t mg = (size_t)(yd[1] / v->group), kg = (size_t)w->shape.dims[1], pix = 1;
+  bool direct = !pooled;
   for (int s = 0; s < v->spatial; s++) {
     kg *= (size_t)w->shape.dims[2 + s];
-    pix *= (size_t)y->shape.dims[2 + s];
+    pix *= (size_t)yd[2 + s];
     direct = direct && w->shape.dims[2 + s] == 1 && v->strides[s] == 1 && v->pads_begin[s] == 0 &&
              v->pads_end[s] == 0;
   }
-  bool depthwise =
-      v->spatial == 2 && w->shape.dims[1] == 1 && mg == 1 && v->group == x->shape.dims[1];
+  bool depthwise = !pooled && v->spatial == 2 && w->shape.dims[1] == 1 && mg == 1 &&
+                   v->group == x->shape.dims[1];
   /* Small output planes against many channels (a late CNN layer's 7x7 against 512) waste
    * vector lanes along the pixels; with constant weights, pack W once as the packed operand
    * and let the driver compute Y^T = cols^T W^T with the vectors along the channels. */
@@ -259,6 +263,16 @@ static enum ops_status bind_conv(const struct bind_ctx *c, const struct ops_conv
     p->dw3x3 = ops_kconfig_f32_dwconv3x3(&p->geom);
   }
   split_act(&v->act, &p->clamp, &p->post_act);
+  if (pooled) {
+    p->pool.cfg = ops_kconfig_f32_pool();
+    ops_simd_pool_layout(&v->pool, &v->mid.d[2], &y->shape.dims[2], &p->pool);
+    if (!ops_f32_conv_pool_plan(p)) {
+      ops_params_free(p);
+      return node_fail(c, OPS_ERR_NO_MEMORY,
+                       "the conv's bands before its fused MaxPool are too "
+                       "large");
+    }
+  }
   out->params = p;
   out->packed_bytes = packed_all;
   out->scratch_bytes = ops_simd_conv_scratch(p);

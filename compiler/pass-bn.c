@@ -115,7 +115,7 @@ enum ops_status ops_pass_bn(struct ops_graph *g, size_t *rewrites, struct ops_di
     int p = yt->producer;
     if (p < 0 || yt->is_output || ops_pass_sole_reader(g, y) != (int)i) continue;
     const struct ops_node *conv = &g->nodes[p];
-    if (conv->op != OPS_OP_CONV || conv->fused.act != OPS_FUSED_ACT_NONE || conv->n_inputs < 2 ||
+    if (conv->op != OPS_OP_CONV || ops_node_fused(&conv->fused) || conv->n_inputs < 2 ||
         conv->inputs[1] < 0 || conv->n_outputs != 1) {
       continue;
     }

@@ -67,6 +67,16 @@ static bool same_node(const struct ops_node *a, const struct ops_node *b) {
       memcmp(a->fused.params, b->fused.params, sizeof a->fused.params) != 0) {
     return false;
   }
+  if (a->fused.pool.on || b->fused.pool.on) {
+    const struct ops_fused_pool *pa = &a->fused.pool, *pb = &b->fused.pool;
+    if (pa->on != pb->on || pa->ceil_mode != pb->ceil_mode) return false;
+    for (int j = 0; j < 2; j++) {
+      if (pa->kernel[j] != pb->kernel[j] || pa->strides[j] != pb->strides[j] ||
+          pa->pads_begin[j] != pb->pads_begin[j] || pa->pads_end[j] != pb->pads_end[j]) {
+        return false;
+      }
+    }
+  }
   for (int k = 0; k < a->n_inputs; k++)
     if (a->inputs[k] != b->inputs[k]) return false;
   /* Outputs omitted in one and present in the other would leave a reader without a value. */

@@ -163,7 +163,7 @@ enum ops_status ops_pass_fold(struct ops_graph *g, size_t *rewrites, struct ops_
     bool writes_output = false;
     for (int k = 0; k < n->n_outputs; k++)
       writes_output = writes_output || (n->outputs[k] >= 0 && g->tensors[n->outputs[k]].is_output);
-    if (writes_output || n->fused.act != OPS_FUSED_ACT_NONE) continue;
+    if (writes_output || ops_node_fused(&n->fused)) continue;
     bool known = outputs_known(g, n);
     if (!known && n->op != OPS_OP_UNKNOWN && inputs_constant(g, n)) {
       st = evaluate(g, n, &known);

@@ -20,7 +20,7 @@ static bool same_layout(const struct ops_tensor *x, const struct ops_tensor *y) 
 
 static bool is_noop(const struct ops_graph *g, const struct ops_node *n) {
   if (n->n_inputs < 1 || n->inputs[0] < 0 || n->n_outputs < 1 || n->outputs[0] < 0) return false;
-  if (n->fused.act != OPS_FUSED_ACT_NONE) return false;
+  if (ops_node_fused(&n->fused)) return false;
   const struct ops_tensor *x = &g->tensors[n->inputs[0]], *y = &g->tensors[n->outputs[0]];
   if (!same_layout(x, y)) return false;
   /* Only the first output may be written (Dropout's mask must be unused). */

@@ -24,7 +24,16 @@ struct ops_conv2d_geom {
   size_t sy, sx; /* strides, >= 1 */
   size_t dy, dx; /* dilations, >= 1 */
   size_t pt, pl; /* padding before rows and columns */
+  /* Elements from one input channel's plane to the next; 0: ih * iw. A band of output rows
+   * (kernels/drivers/f32-conv-pool.c) reads a window of rows of each plane: ih rows from x, with
+   * the planes still x_plane apart. */
+  size_t x_plane;
 };
+
+/* Elements between the input's channel planes. */
+static inline size_t ops_conv2d_x_plane(const struct ops_conv2d_geom *g) {
+  return g->x_plane != 0 ? g->x_plane : g->ih * g->iw;
+}
 
 /* Panels of nr columns for P output pixels. */
 static inline size_t ops_conv2d_panels(const struct ops_conv2d_geom *g, size_t nr) {
@@ -32,7 +41,8 @@ static inline size_t ops_conv2d_panels(const struct ops_conv2d_geom *g, size_t n
   return p / nr + (p % nr != 0);
 }
 
-/* Writes panels [panel0, panel1) of the packed columns of x ([c, ih, iw], row-major) to
+/* Writes panels [panel0, panel1) of the packed columns of x (c planes of [ih, iw], row-major,
+ * ops_conv2d_x_plane(g) apart) to
  * `packed`, laid out as ops_f32_gemm_pack_b lays out a [c*kh*kw, oh*ow] matrix: panel j at
  * packed + j * K * nr, K rows of nr floats, columns past P zero. */
 typedef void (*ops_f32_conv2d_pack_ukernel_fn)(const struct ops_conv2d_geom *g, size_t nr,

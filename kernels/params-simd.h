@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "kernels/kconfig.h"
+#include "kernels/params-simd-pool.h"
 #include "kernels/params.h"
 
 /* Gemm and MatMul as batches of C[M, N] = op(A)[M, K] x B[K, N], then the epilogue: a
@@ -68,11 +69,22 @@ struct ops_simd_conv_params {
    * not packed, Y = W cols with the columns in panels cfg->nr wide. */
   size_t packed_w_offset;
   size_t packed_w_bytes;
+  /* A fused MaxPool (kernels/drivers/f32-conv-pool.c), pool.cfg non-NULL: `pool` lays out its
+   * window over the conv's output plane, pool.ih x pool.iw = P pixels. The output is computed
+   * in bands of band_rows pooled rows: each band's conv rows go through the GEMM into a
+   * thread's band_slice bytes of scratch, whose pool is taken while they are in cache. */
+  struct ops_simd_pool_params pool;
+  size_t band_rows;
+  size_t band_slice;
 };
 
 /* Scratch either kernel needs: packed B (and, for Conv, the columns; for Gemm with transA the
  * transposed A), 64-byte aligned parts. */
 size_t ops_simd_gemm_scratch(const struct ops_simd_gemm_params *p);
 size_t ops_simd_conv_scratch(const struct ops_simd_conv_params *p);
+
+/* Width of a GEMM-path conv's column panels: the GEMM's nr for Y = W cols, its row-panel width
+ * when the weights were packed for Y^T = cols^T W^T (the columns are then the row operand). */
+size_t ops_simd_conv_panel_width(const struct ops_simd_conv_params *p);
 
 #endif /* OPSCOPE_KERNELS_PARAMS_SIMD_H */

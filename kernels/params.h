@@ -23,17 +23,6 @@
 /* Spatial dims of a conv or pool: everything after N and C. */
 #define OPS_KMAX_SPATIAL (OPS_KMAX_RANK - 2)
 
-/* Conv. X [N, C, D...], W [M, C / group, K...], optional B [M], Y [N, M, O...]. */
-struct ops_conv_params {
-  int spatial;                          /* number of spatial dims, 1..OPS_KMAX_SPATIAL */
-  int64_t group;                        /* channel groups; divides C and M */
-  int64_t strides[OPS_KMAX_SPATIAL];    /* elements between window starts, >= 1 */
-  int64_t dilations[OPS_KMAX_SPATIAL];  /* elements between kernel taps, >= 1 */
-  int64_t pads_begin[OPS_KMAX_SPATIAL]; /* implicit zeros before each spatial dim, elements */
-  int64_t pads_end[OPS_KMAX_SPATIAL];   /* implicit zeros after each spatial dim, elements */
-  struct ops_kact act;                  /* fused activation (kernels/act.h); none when zeroed */
-};
-
 /* MaxPool and AveragePool. X [N, C, D...], Y [N, C, O...]. Output dims (and so ceil_mode) come
  * from Y's dims; a window may then hang past the padded input, and those taps are skipped. */
 struct ops_pool_params {
@@ -49,6 +38,21 @@ struct ops_pool_params {
                                            flat index of each max counts the spatial dims
                                            column-major (storage_order 1), else row-major; N
                                            and C always count row-major in front */
+};
+
+/* Conv. X [N, C, D...], W [M, C / group, K...], optional B [M], Y [N, M, O...]. */
+struct ops_conv_params {
+  int spatial;                          /* number of spatial dims, 1..OPS_KMAX_SPATIAL */
+  int64_t group;                        /* channel groups; divides C and M */
+  int64_t strides[OPS_KMAX_SPATIAL];    /* elements between window starts, >= 1 */
+  int64_t dilations[OPS_KMAX_SPATIAL];  /* elements between kernel taps, >= 1 */
+  int64_t pads_begin[OPS_KMAX_SPATIAL]; /* implicit zeros before each spatial dim, elements */
+  int64_t pads_end[OPS_KMAX_SPATIAL];   /* implicit zeros after each spatial dim, elements */
+  struct ops_kact act;                  /* fused activation (kernels/act.h); none when zeroed */
+  /* A MaxPool fused after the activation (struct ops_fused_pool in src/graph.h): the conv's
+   * output, of dims `mid` [N, M, H, W], is pooled by `pool` into Y. pool.spatial 0: none. */
+  struct ops_pool_params pool;
+  struct ops_kdims mid;
 };
 
 /* Gemm: Y = alpha * A' * B' + beta * C, A' = transA ? A^T : A, B' likewise. C, when present,

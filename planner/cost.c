@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "src/fused-pool.h"
+
 static const char *const class_names[OPS_CLASS_COUNT] = {
 #define OPS_X(name, text) text,
     OPS_OP_CLASS_LIST(OPS_X)
@@ -190,6 +192,19 @@ void ops_cost_node(const struct ops_graph *g, const struct ops_node *n, struct o
   const char *op = n->op_type;
   double macs = 0.0;
   bool has_bias = false;
+  if (strcmp(op, "Conv") == 0 && n->fused.pool.on) {
+    /* A fused MaxPool (src/fused-pool.h): the Conv's work is over its own, larger output, which
+     * stays in cache; the pool adds a compare per tap of each pooled element. */
+    int64_t dims[4];
+    out->cls = OPS_CLASS_CONV;
+    if (!ops_fused_conv_dims(g, n, dims)) return;
+    const double conv_numel = (double)dims[0] * (double)dims[1] * (double)dims[2] * (double)dims[3];
+    if (!conv_macs(g, n, 1, conv_numel, false, &macs)) macs = 0.0;
+    has_bias = n->n_inputs > 2 && n->inputs[2] >= 0;
+    out->flops = 2.0 * macs + (has_bias ? conv_numel : 0.0) +
+                 out_numel * (double)(n->fused.pool.kernel[0] * n->fused.pool.kernel[1]);
+    return;
+  }
   if (strcmp(op, "Conv") == 0 || strcmp(op, "ConvInteger") == 0) {
     out->cls = is_depthwise(g, n) ? OPS_CLASS_DEPTHWISE : OPS_CLASS_CONV;
     if (!conv_macs(g, n, 1, out_numel, false, &macs)) macs = 0.0;

@@ -17,6 +17,7 @@
 #include "kernels/registry.h"
 #include "planner/plan.h"
 #include "planner/simd-caps.h"
+#include "src/fused-pool.h"
 #include "src/value-inputs.h"
 
 struct unit_iface {
@@ -225,7 +226,9 @@ static const struct ops_kconfig_gemm *gemm_of(const struct ops_graph *g, const s
         ops_node_attr_int(n, "group", 1, &group, NULL) != OPS_OK || group < 1) {
       return base;
     }
-    int64_t pix = dims_product(&y->shape, 2), kg = dims_product(&b->shape, 1);
+    int64_t pix = dims_product(&y->shape, 2), kg = dims_product(&b->shape, 1), conv[4];
+    /* A fused MaxPool's GEMM runs over the Conv's own output pixels, not the pooled ones. */
+    if (n->fused.pool.on) pix = ops_fused_conv_dims(g, n, conv) ? conv[2] * conv[3] : -1;
     if (pix < 0 || kg < 0 || y->shape.dims[1] < 0) return base;
     bool transposed;
     return ops_f32_conv_gemm_config((size_t)(y->shape.dims[1] / group), (size_t)pix, (size_t)kg,

@@ -74,12 +74,33 @@ enum ops_fused_act {
 const char *ops_fused_act_name(enum ops_fused_act act);
 int ops_fused_act_parse(const char *name);
 
+/* A 2-D MaxPool a graph pass (compiler/pass-fuse.c) folded into the Conv that feeds it, after
+ * the Conv's fused activation: the Conv's output is pooled in bands while they are in cache and
+ * is never stored whole. The node's output tensor is the pool's; the Conv's own output dims
+ * follow from its input, weight and attributes (ops_fused_conv_dims). auto_pad NOTSET, dilation
+ * 1, no Indices output. */
+struct ops_fused_pool {
+  bool on;
+  int64_t kernel[2];     /* window, rows then columns */
+  int64_t strides[2];    /* >= 1 */
+  int64_t pads_begin[2]; /* top, left */
+  int64_t pads_end[2];   /* bottom, right */
+  bool ceil_mode;
+};
+
 /* What graph passes merged into a node; all zero for a node as loaded. */
 struct ops_node_fusion {
   enum ops_fused_act act;
   float params[2]; /* CLIP: min, max; unused otherwise */
   char *absorbed;  /* owned; the ops merged, in order ("Conv+BatchNormalization+Relu"), or NULL */
+  struct ops_fused_pool pool; /* a MaxPool after the activation (Conv only); pool.on false: none */
 };
+
+/* True when passes merged an activation or a pool into `n` (its op alone no longer says what
+ * it computes). */
+static inline bool ops_node_fused(const struct ops_node_fusion *f) {
+  return f->act != OPS_FUSED_ACT_NONE || f->pool.on;
+}
 
 struct ops_node {
   char *name;     /* owned; generated as "<OpType>_<index>" when the model has none */

@@ -721,18 +721,73 @@ static enum ops_status read_attrs(struct loader *L, struct json_object *obj, con
   return OPS_OK;
 }
 
+/* `count` ints of array field `key` of a fused MaxPool, each in [lo, 2^24]. */
+static enum ops_status read_pool_ints(struct loader *L, struct json_object *o, const char *key,
+                                      size_t count, int64_t lo, const char *where, int64_t *out) {
+  char sub[WHERE_MAX];
+  struct json_object *v;
+  where_fmt(sub, "%s.%s", where, key);
+  enum ops_status status = get_field(L, o, key, true, &v, where);
+  if (status == OPS_OK) status = expect_type(L, v, json_type_array, "array of ints", sub);
+  if (status != OPS_OK) return status;
+  if (json_object_array_length(v) != count) return bad(L, sub, "expected %zu ints", count);
+  for (size_t i = 0; i < count; i++) {
+    status = read_int(L, json_object_array_get_idx(v, i), sub, &out[i]);
+    if (status != OPS_OK) return status;
+    if (out[i] < lo || out[i] > ((int64_t)1 << 24)) {
+      return bad(L, sub, "%" PRId64 " is outside [%" PRId64 ", 16777216]", out[i], lo);
+    }
+  }
+  return OPS_OK;
+}
+
+/* "fused.max_pool": a MaxPool merged into a Conv (struct ops_fused_pool). */
+static enum ops_status read_fused_pool(struct loader *L, struct json_object *o, const char *where,
+                                       struct ops_fused_pool *p) {
+  static const char *const fields[] = {"kernel_shape", "strides", "pads", "ceil_mode", NULL};
+  struct json_object *jceil;
+  int64_t pads[4], ceil_mode = 0;
+  enum ops_status status = expect_type(L, o, json_type_object, "object", where);
+  if (status == OPS_OK) status = check_fields(L, o, fields, where);
+  if (status == OPS_OK) status = read_pool_ints(L, o, "kernel_shape", 2, 1, where, p->kernel);
+  if (status == OPS_OK) status = read_pool_ints(L, o, "strides", 2, 1, where, p->strides);
+  if (status == OPS_OK) status = read_pool_ints(L, o, "pads", 4, 0, where, pads);
+  if (status == OPS_OK) status = get_field(L, o, "ceil_mode", false, &jceil, where);
+  if (status == OPS_OK && jceil != NULL) status = read_int(L, jceil, where, &ceil_mode);
+  if (status != OPS_OK) return status;
+  if (ceil_mode != 0 && ceil_mode != 1) {
+    return bad(L, where, "ceil_mode is %" PRId64 ", expected 0 or 1", ceil_mode);
+  }
+  for (int j = 0; j < 2; j++) {
+    p->pads_begin[j] = pads[j];
+    p->pads_end[j] = pads[j + 2];
+    if (pads[j] >= p->kernel[j] || pads[j + 2] >= p->kernel[j])
+      return bad(L, where, "pads must be below the kernel size");
+  }
+  p->ceil_mode = ceil_mode == 1;
+  p->on = true;
+  return OPS_OK;
+}
+
 /* "fused": what graph passes merged into the node (docs/ir.md), written by --dump-ir. */
 static enum ops_status read_fused(struct loader *L, struct json_object *o, const char *where,
                                   struct ops_node *node) {
-  static const char *const fields[] = {"activation", "params", "absorbed", NULL};
+  static const char *const fields[] = {"activation", "params", "absorbed", "max_pool", NULL};
   char sub[WHERE_MAX];
-  struct json_object *jact, *jparams, *jabsorbed;
+  struct json_object *jact, *jparams, *jabsorbed, *jpool;
   const char *act = "none", *absorbed = NULL;
   enum ops_status status = expect_type(L, o, json_type_object, "object", where);
   if (status == OPS_OK) status = check_fields(L, o, fields, where);
   if (status == OPS_OK) status = get_field(L, o, "activation", false, &jact, where);
   if (status == OPS_OK) status = get_field(L, o, "params", false, &jparams, where);
   if (status == OPS_OK) status = get_field(L, o, "absorbed", false, &jabsorbed, where);
+  if (status == OPS_OK) status = get_field(L, o, "max_pool", false, &jpool, where);
+  if (status == OPS_OK && jpool != NULL) {
+    if (node->op != OPS_OP_CONV) {
+      return bad(L, where_fmt(sub, "%s.max_pool", where), "only a Conv can have a fused MaxPool");
+    }
+    status = read_fused_pool(L, jpool, where_fmt(sub, "%s.max_pool", where), &node->fused.pool);
+  }
   if (status == OPS_OK && jact != NULL) {
     status = read_cstring(L, jact, where_fmt(sub, "%s.activation", where), &act);
   }

@@ -303,6 +303,27 @@ static struct json_object *refs_json(struct saver *S, const int *refs, int n) {
   return arr;
 }
 
+/* Two ints of a fused pool's field as a JSON array. */
+static struct json_object *pair_json(struct saver *S, int64_t a, int64_t b) {
+  struct json_object *v = checked(S, json_object_new_array());
+  push(S, v, new_int(S, a));
+  push(S, v, new_int(S, b));
+  return v;
+}
+
+/* A fused MaxPool, with its attributes' ONNX names and layout (pads: begins, then ends). */
+static struct json_object *pool_json(struct saver *S, const struct ops_fused_pool *p) {
+  struct json_object *o = checked(S, json_object_new_object());
+  put(S, o, "kernel_shape", pair_json(S, p->kernel[0], p->kernel[1]));
+  put(S, o, "strides", pair_json(S, p->strides[0], p->strides[1]));
+  struct json_object *pads = pair_json(S, p->pads_begin[0], p->pads_begin[1]);
+  push(S, pads, new_int(S, p->pads_end[0]));
+  push(S, pads, new_int(S, p->pads_end[1]));
+  put(S, o, "pads", pads);
+  put(S, o, "ceil_mode", new_int(S, p->ceil_mode ? 1 : 0));
+  return o;
+}
+
 static struct json_object *node_json(struct saver *S, const struct ops_node *n) {
   struct json_object *o = checked(S, json_object_new_object());
   put(S, o, "name", new_string(S, n->name));
@@ -311,7 +332,7 @@ static struct json_object *node_json(struct saver *S, const struct ops_node *n) 
   put(S, o, "inputs", refs_json(S, n->inputs, n->n_inputs));
   put(S, o, "outputs", refs_json(S, n->outputs, n->n_outputs));
   if (n->n_attrs > 0) put(S, o, "attributes", attrs_json(S, n));
-  if (n->fused.act != OPS_FUSED_ACT_NONE || n->fused.absorbed != NULL) {
+  if (ops_node_fused(&n->fused) || n->fused.absorbed != NULL) {
     /* What graph passes merged into the node (docs/ir.md), so a dumped graph reloads fused. */
     struct json_object *f = checked(S, json_object_new_object());
     put(S, f, "activation", new_string(S, ops_fused_act_name(n->fused.act)));
@@ -322,6 +343,7 @@ static struct json_object *node_json(struct saver *S, const struct ops_node *n) 
       put(S, f, "params", v);
     }
     if (n->fused.absorbed != NULL) put(S, f, "absorbed", new_string(S, n->fused.absorbed));
+    if (n->fused.pool.on) put(S, f, "max_pool", pool_json(S, &n->fused.pool));
     put(S, o, "fused", f);
   }
   return o;

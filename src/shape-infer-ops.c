@@ -14,8 +14,10 @@
  *   SAME_*     ceil(in / s), whatever the kernel.
  * An output dim that would be 0 or less is an error, since no kernel can produce it.
  */
+#include <inttypes.h>
 #include <string.h>
 
+#include "src/fused-pool.h"
 #include "src/shape-infer-impl.h"
 #include "src/size.h"
 
@@ -451,6 +453,27 @@ enum ops_status ops_shape_infer_conv(struct ops_infer *c) {
   struct ops_shape out;
   st = ops_shape_conv_out(c, x, ops_shape_in(c, 1), ops_shape_in(c, 2), &out);
   if (st != OPS_OK) return st;
+  const struct ops_fused_pool *pool = &c->node->fused.pool;
+  if (pool->on) {
+    /* A fused MaxPool (compiler/pass-fuse.c): the node writes the pool's output. */
+    if (out.rank >= 0 && out.rank != 4)
+      return ops_shape_fail(c, "a fused MaxPool needs a 2-D Conv, this one has rank %d", out.rank);
+    if (out.rank == 4 && out.dims[2] >= 0 && out.dims[3] >= 0) {
+      int64_t pooled[2];
+      if (!ops_fused_pool_out(pool, &out.dims[2], pooled)) {
+        return ops_shape_fail(c,
+                              "the fused MaxPool (kernel %" PRId64 "x%" PRId64 ", strides %" PRId64
+                              "x%" PRId64 ") does not fit the Conv's %" PRId64 "x%" PRId64
+                              " output, or its pads are not below its kernel",
+                              pool->kernel[0], pool->kernel[1], pool->strides[0], pool->strides[1],
+                              out.dims[2], out.dims[3]);
+      }
+      out.dims[2] = pooled[0];
+      out.dims[3] = pooled[1];
+    } else if (out.rank == 4) {
+      out.dims[2] = out.dims[3] = -1;
+    }
+  }
   return ops_shape_set(c, 0, x->dtype, &out);
 }
 

@@ -27,6 +27,7 @@
 #include <string.h>
 
 #include "kernels/drivers/f32-conv-pack.h"
+#include "kernels/drivers/f32-conv-pool.h"
 #include "kernels/drivers/f32-gemm.h"
 #include "kernels/drivers/post-act.h"
 #include "kernels/params-simd.h"
@@ -40,9 +41,7 @@ static size_t align_up(size_t n) {
   return (n + ALIGN - 1) / ALIGN * ALIGN;
 }
 
-/* Width of the columns' panels: the GEMM's nr for Y = W cols, its row-panel width when the
- * weights were packed for Y^T = cols^T W^T (the columns are then the row operand). */
-static size_t panel_width(const struct ops_simd_conv_params *p) {
+size_t ops_simd_conv_panel_width(const struct ops_simd_conv_params *p) {
   return p->packed_w_offset != 0 ? ops_f32_gemm_row_panel_width(p->cfg) : p->cfg->nr;
 }
 
@@ -69,7 +68,7 @@ static bool reads_in_place(const struct ops_simd_conv_params *p) {
 static size_t packed_bytes(const struct ops_simd_conv_params *p) {
   size_t bytes = 0;
   if (reads_in_place(p)) return 0;
-  bool ok = ops_f32_gemm_packed_b_size(panel_width(p), p->P, p->Kg, &bytes);
+  bool ok = ops_f32_gemm_packed_b_size(ops_simd_conv_panel_width(p), p->P, p->Kg, &bytes);
   return aligned_or_max(ok, bytes);
 }
 
@@ -85,6 +84,12 @@ static size_t plane_bytes(const struct ops_simd_conv_params *p) {
 }
 
 size_t ops_simd_conv_scratch(const struct ops_simd_conv_params *p) {
+  if (p->pool.cfg != NULL) {
+    size_t bytes;
+    return ops_mul_size(p->band_slice, (size_t)(p->threads > 1 ? p->threads : 1), &bytes)
+               ? bytes
+               : SIZE_MAX;
+  }
   if (p->dw3x3 != NULL) return 0;
   if (p->dw != NULL) return plane_bytes(p) * (size_t)(p->threads > 1 ? p->threads : 1);
   size_t bytes, cols = 0, floats = 0;
@@ -163,9 +168,10 @@ static void post_act_rows(const struct gemm_conv *j, const struct ops_task *task
     ops_f32_post_act(&p->post_act, j->y + m * p->P, p->P);
 }
 
-/* Packs the column panels [q0, q1) (panel_width(p) columns each) of this image and group. */
+/* Packs the column panels [q0, q1) (ops_simd_conv_panel_width(p) columns each) of this image and
+ * group. */
 static void pack_panels(const struct gemm_conv *j, size_t q0, size_t q1) {
-  const size_t nr = panel_width(j->p);
+  const size_t nr = ops_simd_conv_panel_width(j->p);
   ops_f32_conv2d_pack_b(j->geom, nr, j->src, j->packed, q0, q1);
 }
 
@@ -183,7 +189,7 @@ static void gemm_conv_task(const struct ops_task *task, void *ctx) {
     return;
   }
   const size_t nth = task != NULL ? (size_t)task->nth : 1;
-  const size_t nr = panel_width(p), panels = p->P / nr + (p->P % nr != 0);
+  const size_t nr = ops_simd_conv_panel_width(p), panels = p->P / nr + (p->P % nr != 0);
   const bool transposed = j->packed_w != NULL;
   if (p->Kg > 0 && panels >= 4 * nth &&
       (!transposed || ops_f32_gemm_transposed_by_rows(p->cfg, p->Mg, p->P))) {
@@ -334,6 +340,7 @@ enum ops_kresult ops_f32_conv_kernel__simd(const struct ops_kcall *call) {
   for (int i = 0; i < yd->rank; i++)
     y_numel *= yd->d[i];
   if (y_numel == 0) return OPS_KRESULT_OK;
+  if (p->pool.cfg != NULL) return ops_f32_conv_pool_run(call);
 
   if (p->dw != NULL) {
     struct dw_conv j = {p,
@@ -365,7 +372,7 @@ enum ops_kresult ops_f32_conv_kernel__simd(const struct ops_kcall *call) {
    * a [Kg, P] matrix (x's planes for a 1x1 convolution, the im2col matrix for 1-D and 3-D),
    * which is the columns of a 1x1 convolution over one row of P pixels: the same packer then
    * copies each row's panel with a vector load and store per 16 floats. */
-  struct ops_conv2d_geom geom = {p->Kg, 1, p->P, 1, p->P, 1, 1, 1, 1, 1, 1, 0, 0};
+  struct ops_conv2d_geom geom = {p->Kg, 1, p->P, 1, p->P, 1, 1, 1, 1, 1, 1, 0, 0, 0};
   bool two_d = !p->direct && p->conv.spatial == 2;
   if (two_d) {
     geom = (struct ops_conv2d_geom){(size_t)cg,
@@ -380,7 +387,8 @@ enum ops_kresult ops_f32_conv_kernel__simd(const struct ops_kcall *call) {
                                     (size_t)p->conv.dilations[0],
                                     (size_t)p->conv.dilations[1],
                                     (size_t)p->conv.pads_begin[0],
-                                    (size_t)p->conv.pads_begin[1]};
+                                    (size_t)p->conv.pads_begin[1],
+                                    0};
   }
   for (int64_t n = 0; n < batch; n++) {
     for (int64_t g = 0; g < groups; g++) {

@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "kernels/drivers/f32-pool.h"
 #include "kernels/params-simd-pool.h"
 #include "kernels/simd-ops.h"
 #include "kernels/threads/pool.h"
@@ -41,16 +42,16 @@ static void tap_range(int64_t start, size_t taps, size_t d, int64_t lo, int64_t 
   *k1 = (size_t)end;
 }
 
-/* One border output: the window's taps inside the input, rows r0..r1 starting at input row
- * `iy`, in the scalar kernel's order. */
-static float border_output(const struct ops_simd_pool_params *p, bool average, const float *x,
-                           int64_t iy, size_t rows, float cy, size_t ox) {
+/* One border output: the window's taps inside the input, `rows` rows from `first`, the first
+ * of them inside the input, in the scalar kernel's order. */
+static float border_output(const struct ops_simd_pool_params *p, bool average, const float *first,
+                           size_t rows, float cy, size_t ox) {
   int64_t x0 = (int64_t)(ox * p->sx) - (int64_t)p->pl;
   size_t c0, c1;
   tap_range(x0, p->kw, p->dx, 0, (int64_t)p->iw, &c0, &c1);
   float m = -INFINITY, s = 0.0f;
   for (size_t r = 0; r < rows; r++) {
-    const float *row = x + (size_t)(iy + (int64_t)(r * p->dy)) * p->iw;
+    const float *row = first + r * p->dy * p->iw;
     for (size_t k = c0; k < c1; k++) {
       float v = row[x0 + (int64_t)(k * p->dx)];
       if (v > m || (isnan(v) && !isnan(m))) m = v;
@@ -67,9 +68,10 @@ static float border_output(const struct ops_simd_pool_params *p, bool average, c
   return s / (cy * cx);
 }
 
-/* Output rows [oy0, oy1) of one plane. */
-static void pool_rows(const struct ops_simd_pool_params *p, bool average, const float *x, float *y,
-                      size_t oy0, size_t oy1) {
+/* Output rows [oy0, oy1) of one plane, whose input rows from row0 on are at x (the rows those
+ * outputs read are all there). */
+static void pool_rows(const struct ops_simd_pool_params *p, bool average, const float *x,
+                      size_t row0, float *y, size_t oy0, size_t oy1) {
   for (size_t oy = oy0; oy < oy1; oy++) {
     int64_t y0 = (int64_t)(oy * p->sy) - (int64_t)p->pt;
     size_t r0, r1;
@@ -81,13 +83,14 @@ static void pool_rows(const struct ops_simd_pool_params *p, bool average, const 
       tap_range(y0, p->kh, p->dy, -(int64_t)p->pt, (int64_t)(p->ih + p->pb), &k0, &k1);
       cy = (float)(k1 - k0);
     }
-    int64_t iy = y0 + (int64_t)(r0 * p->dy);
+    const size_t iy = (size_t)(y0 + (int64_t)(r0 * p->dy));
+    const float *first = x + (iy - row0) * p->iw;
     float *yr = y + oy * p->ow;
     for (size_t ox = 0; ox < p->xa; ox++)
-      yr[ox] = border_output(p, average, x, iy, rows, cy, ox);
+      yr[ox] = border_output(p, average, first, rows, cy, ox);
     if (p->xb > p->xa) {
       /* rows >= 1: the binder refused windows with no tap inside the input. */
-      const float *xi = x + (size_t)iy * p->iw + (p->xa * p->sx - p->pl);
+      const float *xi = first + (p->xa * p->sx - p->pl);
       if (average) {
         p->cfg->average_pool(p->xb - p->xa, rows, p->kw, xi, p->dy * p->iw, p->sx, p->dx,
                              cy * (float)p->kw, yr + p->xa);
@@ -96,8 +99,13 @@ static void pool_rows(const struct ops_simd_pool_params *p, bool average, const 
       }
     }
     for (size_t ox = p->xb; ox < p->ow; ox++)
-      yr[ox] = border_output(p, average, x, iy, rows, cy, ox);
+      yr[ox] = border_output(p, average, first, rows, cy, ox);
   }
+}
+
+void ops_f32_max_pool_rows(const struct ops_simd_pool_params *p, const float *x, size_t row0,
+                           float *y, size_t oy0, size_t oy1) {
+  pool_rows(p, false, x, row0, y, oy0, oy1);
 }
 
 /* Bytes of each output plane a thread must get before windowed pools split planes by rows. */
@@ -133,7 +141,7 @@ static void pool_task(const struct ops_task *task, void *ctx) {
     for (size_t i0, i1; ops_share_next(&share, &i0, &i1);) {
       for (size_t i = i0; i < i1; i++) {
         const size_t g = i / j->planes, c = i % j->planes;
-        pool_rows(p, j->kind == POOL_AVERAGE, x + c * j->x_plane, y + c * j->y_plane,
+        pool_rows(p, j->kind == POOL_AVERAGE, x + c * j->x_plane, 0, y + c * j->y_plane,
                   p->oh * g / groups, p->oh * (g + 1) / groups);
       }
     }
@@ -146,7 +154,7 @@ static void pool_task(const struct ops_task *task, void *ctx) {
       switch (j->kind) {
         case POOL_MAX:
         case POOL_AVERAGE:
-          pool_rows(p, j->kind == POOL_AVERAGE, xc, y + c * j->y_plane, 0, p->oh);
+          pool_rows(p, j->kind == POOL_AVERAGE, xc, 0, y + c * j->y_plane, 0, p->oh);
           break;
         case POOL_GLOBAL_MAX:
           y[c] = cfg->global_max_pool(j->x_plane, xc);

@@ -47,17 +47,16 @@ static double window_dot(const struct conv_walk *c, int s, const int64_t *start,
   return acc;
 }
 
-enum ops_kresult ops_f32_conv_kernel__scalar(const struct ops_kcall *call) {
+/* The convolution itself, into y of dims yd. */
+static void conv(const struct ops_kcall *call, const struct ops_kdims *yd, float *y) {
   const struct ops_conv_params *p = call->params;
   const struct ops_kdims *xd = &call->in_dims[0];
   const struct ops_kdims *wd = &call->in_dims[1];
-  const struct ops_kdims *yd = &call->out_dims[0];
   const float *x = call->in[0];
   const float *w = call->in[1];
   const float *bias = call->n_in > 2 ? call->in[2] : NULL;
-  float *y = call->out[0];
   /* Loops below run over output dims; with one of them 0 the others may be anything. */
-  if (ops_kdims_numel(yd) == 0) return OPS_KRESULT_OK;
+  if (ops_kdims_numel(yd) == 0) return;
 
   int ns = p->spatial;
   int64_t batch = xd->d[0];
@@ -102,5 +101,28 @@ enum ops_kresult ops_f32_conv_kernel__scalar(const struct ops_kcall *call) {
       }
     }
   }
-  return OPS_KRESULT_OK;
+}
+
+enum ops_kresult ops_f32_conv_kernel__scalar(const struct ops_kcall *call) {
+  const struct ops_conv_params *p = call->params;
+  if (p->pool.spatial == 0) {
+    conv(call, &call->out_dims[0], call->out[0]);
+    return OPS_KRESULT_OK;
+  }
+  /* A fused MaxPool: the whole conv output into scratch (sized by the binder), then the pool
+   * kernel over it, so the result is the unfused pair's bit for bit. */
+  if (ops_kdims_numel(&call->out_dims[0]) == 0) return OPS_KRESULT_OK;
+  conv(call, &p->mid, call->scratch);
+  const void *in[1] = {call->scratch};
+  const int dtype[1] = {call->out_dtype[0]};
+  const struct ops_kcall pool = {.n_in = 1,
+                                 .n_out = 1,
+                                 .in = in,
+                                 .in_dims = &p->mid,
+                                 .in_dtype = dtype,
+                                 .out = call->out,
+                                 .out_dims = call->out_dims,
+                                 .out_dtype = dtype,
+                                 .params = &p->pool};
+  return ops_f32_max_pool_kernel__scalar(&pool);
 }

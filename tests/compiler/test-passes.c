@@ -121,6 +121,46 @@ static void g_conv_hardswish(struct ops_graph *g) {
   output(g, y);
 }
 
+/* Conv -> [activation] -> MaxPool 3x3/2 with ceil_mode (squeezenet1_1's), whose last window
+ * hangs past the conv's 11 columns; `indices` adds MaxPool's second output, `dilated` a
+ * dilation the fused kernel refuses, `shared` a second reader of the conv's output, and
+ * `relu_after` a Relu after the pool instead of before it. */
+struct pool_graph {
+  const char *act; /* NULL, "Relu" or "HardSwish" */
+  bool indices, dilated, shared, relu_after;
+};
+static struct pool_graph pool_shape;
+
+static void g_conv_pool(struct ops_graph *g) {
+  const struct pool_graph *s = &pool_shape;
+  int x = input(g, "X", DIMS(1, 3, 13, 11));
+  int c = conv(g, x, "c", true);
+  if (s->act != NULL) {
+    int a = act(g, "a");
+    node(g, "act", s->act, IO(c), IO(a));
+    c = a;
+  }
+  int y = act(g, s->relu_after ? "p" : "Y"), idx = act(g, "I");
+  struct ops_node *mp = s->indices ? node(g, "pool", "MaxPool", IO(c), IO(y, idx))
+                                   : node(g, "pool", "MaxPool", IO(c), IO(y));
+  attr_ints(mp, "kernel_shape", INTS(3, 3));
+  attr_ints(mp, "strides", INTS(2, 2));
+  attr_int(mp, "ceil_mode", 1);
+  if (s->dilated) attr_ints(mp, "dilations", INTS(2, 1));
+  if (s->relu_after) {
+    int r = act(g, "Y");
+    node(g, "relu", "Relu", IO(y), IO(r));
+    y = r;
+  }
+  if (s->shared) {
+    int z = act(g, "Z");
+    node(g, "neg", "Neg", IO(c), IO(z));
+    output(g, z);
+  }
+  output(g, y);
+  if (s->indices) output(g, idx);
+}
+
 static void g_conv_bn_relu(struct ops_graph *g) {
   int x = input(g, "X", DIMS(1, 3, 6, 5));
   int c = conv(g, x, "c", false);
@@ -362,6 +402,53 @@ static void test_fuse_hardswish(void **state) {
   ops_graph_free(g);
 }
 
+static void test_fuse_max_pool(void **state) {
+  (void)state;
+  pool_shape = (struct pool_graph){.act = "Relu"};
+  struct ops_graph *g = check_same(g_conv_pool, 3, true);
+  const struct ops_node *n = only_node(g, "Conv");
+  assert_string_equal(n->fused.absorbed, "Conv+Relu+MaxPool");
+  assert_int_equal(n->fused.act, OPS_FUSED_ACT_RELU);
+  assert_true(n->fused.pool.on && n->fused.pool.ceil_mode);
+  assert_int_equal(n->fused.pool.kernel[0], 3);
+  assert_int_equal(n->fused.pool.strides[1], 2);
+  const struct ops_tensor *y = &g->tensors[n->outputs[0]];
+  assert_string_equal(y->name, "Y");
+  assert_int_equal(y->shape.dims[2], 6); /* 13 rows: floor((13 - 3) / 2) + 1 */
+  assert_int_equal(y->shape.dims[3], 5); /* 11 columns */
+  ops_graph_free(g);
+  /* Without an activation, and after one the kernel applies before pooling. */
+  pool_shape = (struct pool_graph){0};
+  g = check_same(g_conv_pool, 3, true);
+  assert_string_equal(only_node(g, "Conv")->fused.absorbed, "Conv+MaxPool");
+  ops_graph_free(g);
+  pool_shape = (struct pool_graph){.act = "HardSwish"};
+  g = check_same(g_conv_pool, 3, true);
+  assert_string_equal(only_node(g, "Conv")->fused.absorbed, "Conv+HardSwish+MaxPool");
+  ops_graph_free(g);
+}
+
+/* What the fused kernel cannot run, and a Relu after the pool, stay separate ops. */
+static void test_max_pool_not_fused(void **state) {
+  (void)state;
+  const struct pool_graph kept[] = {{.indices = true}, {.dilated = true}, {.shared = true}};
+  for (size_t i = 0; i < sizeof kept / sizeof kept[0]; i++) {
+    pool_shape = kept[i];
+    struct ops_graph *g = check_same(g_conv_pool, 3, true);
+    for (size_t k = 0; k < g->n_nodes; k++)
+      assert_false(g->nodes[k].fused.pool.on);
+    ops_graph_free(g);
+  }
+  /* The pool fuses; the Relu after it does not, since the kernel's activation runs first and
+   * only a monotonic one could move past the max. */
+  pool_shape = (struct pool_graph){.relu_after = true};
+  struct ops_graph *g = check_same(g_conv_pool, 3, true);
+  assert_int_equal(g->n_nodes, 2);
+  assert_string_equal(g->nodes[0].fused.absorbed, "Conv+MaxPool");
+  assert_string_equal(g->nodes[1].op_type, "Relu");
+  ops_graph_free(g);
+}
+
 static void test_bn_fold(void **state) {
   (void)state;
   /* Folded weights round differently from BN applied after, so only near. */
@@ -453,6 +540,17 @@ static void test_levels(void **state) {
     assert_true(t[i].level >= 1 && t[i].level <= OPS_OPT_LEVEL_MAX);
 }
 
+/* Deletes the dumps NAME.json and NAME.bin in dir for each of the NULL-terminated names. */
+static void remove_dumps(const char *dir, const char *const *names) {
+  char path[256];
+  for (size_t i = 0; names[i] != NULL; i++) {
+    snprintf(path, sizeof path, "%s/%s.json", dir, names[i]);
+    unlink(path);
+    snprintf(path, sizeof path, "%s/%s.bin", dir, names[i]);
+    unlink(path);
+  }
+}
+
 /* The dumps are JSON IR that reloads with the fusion recorded. */
 static void test_dump_reloads(void **state) {
   (void)state;
@@ -482,13 +580,30 @@ static void test_dump_reloads(void **state) {
   assert_int_equal(ops_passes_run(g, 3, path, NULL, &d), OPS_ERR_IO);
   OPS_ASSERT_CONTAINS(d.msg, "not a directory");
   ops_graph_free(g);
-  const char *names[] = {"00-input", "01-bn", "02-fuse"};
-  for (size_t i = 0; i < 3; i++) {
-    snprintf(path, sizeof path, "%s/%s.json", dir, names[i]);
-    unlink(path);
-    snprintf(path, sizeof path, "%s/%s.bin", dir, names[i]);
-    unlink(path);
-  }
+  remove_dumps(dir, (const char *[]){"00-input", "01-bn", "02-fuse", NULL});
+  /* A fused MaxPool reloads with its window, and runs as the unfused graph does. */
+  pool_shape = (struct pool_graph){.act = "Relu"};
+  g = build(g_conv_pool);
+  ops_diag_init(&d, NULL);
+  if (ops_passes_run(g, 3, dir, NULL, &d) != OPS_OK) fail_msg("%s", d.msg);
+  ops_graph_free(g);
+  snprintf(path, sizeof path, "%s/01-fuse.json", dir);
+  if (ops_load_model(path, &re, &d) != OPS_OK) fail_msg("reload: %s", d.msg);
+  n = only_node(re, "Conv");
+  assert_string_equal(n->fused.absorbed, "Conv+Relu+MaxPool");
+  assert_true(n->fused.pool.on && n->fused.pool.ceil_mode);
+  assert_int_equal(n->fused.pool.kernel[1], 3);
+  struct ops_graph *ref = build(g_conv_pool);
+  size_t n_ref;
+  float *want = run(ref, OPSCOPE_UNIT_SCALAR, &n_ref);
+  y = run(re, OPSCOPE_UNIT_SCALAR, &count);
+  assert_int_equal(count, n_ref);
+  assert_memory_equal(y, want, count * sizeof *y);
+  free(y);
+  free(want);
+  ops_graph_free(ref);
+  ops_graph_free(re);
+  remove_dumps(dir, (const char *[]){"00-input", "01-fuse", NULL});
   assert_int_equal(rmdir(dir), 0);
 }
 
@@ -516,6 +631,8 @@ int main(void) {
       cmocka_unit_test(test_fuse_clip_after_fold),
       cmocka_unit_test(test_fuse_silu),
       cmocka_unit_test(test_fuse_hardswish),
+      cmocka_unit_test(test_fuse_max_pool),
+      cmocka_unit_test(test_max_pool_not_fused),
       cmocka_unit_test(test_gelu_patterns),
       cmocka_unit_test(test_layernorm_pattern),
       cmocka_unit_test(test_fuse_gelu_into_gemm),

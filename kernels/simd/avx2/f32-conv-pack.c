@@ -55,7 +55,7 @@ void ops_f32_conv2d_pack_ukernel__simd_avx2(const struct ops_conv2d_geom *g, siz
     return;
   }
   const __m256 zero = _mm256_setzero_ps();
-  const size_t K = g->c * g->kh * g->kw, plane = g->ih * g->iw;
+  const size_t K = g->c * g->kh * g->kw, plane = ops_conv2d_x_plane(g);
   const size_t c_step = g->kh * g->kw * nr; /* floats between channels' rows */
   struct ops_conv_pack_segment seg[OPS_CONV_PACK_MAX_PANEL];
   for (size_t panel = panel0; panel < panel1; panel++) {

@@ -50,7 +50,7 @@ void ops_f32_conv2d_pack_ukernel__simd_avx512f(const struct ops_conv2d_geom *g, 
   }
   const __m512i even = _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0);
   const __m512 zero = _mm512_setzero_ps();
-  const size_t K = g->c * g->kh * g->kw, plane = g->ih * g->iw;
+  const size_t K = g->c * g->kh * g->kw, plane = ops_conv2d_x_plane(g);
   const size_t c_step = g->kh * g->kw * nr; /* floats between channels' rows */
   struct ops_conv_pack_segment seg[OPS_CONV_PACK_MAX_PANEL];
   for (size_t panel = panel0; panel < panel1; panel++) {

@@ -37,7 +37,7 @@ static void copy_run(const float *row, ptrdiff_t ix0, size_t sx, size_t len, siz
 
 void ops_f32_conv2d_pack_ukernel__scalar(const struct ops_conv2d_geom *g, size_t nr, const float *x,
                                          float *packed, size_t panel0, size_t panel1) {
-  const size_t P = g->oh * g->ow, K = g->c * g->kh * g->kw, plane = g->ih * g->iw;
+  const size_t P = g->oh * g->ow, K = g->c * g->kh * g->kw, plane = ops_conv2d_x_plane(g);
   for (size_t panel = panel0; panel < panel1; panel++) {
     float *out = packed + panel * K * nr;
     const size_t p0 = panel * nr, width = P - p0 < nr ? P - p0 : nr;
