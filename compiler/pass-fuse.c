@@ -1,9 +1,9 @@
 /*
- * Bias and activation fusion, so one kernel writes each output once instead of two or three
- * ops streaming it through memory:
+ * Bias, activation and pool fusion, so one kernel writes each output once instead of two or
+ * three ops streaming it through memory:
  *
- *   MatMul(A[M, K], constant B[K, N]) -> Add(constant bias [N] or [1, N])   becomes Gemm(A, B,
- * bias) Conv or Gemm -> Relu | Clip(constant bounds) | Sigmoid | HardSwish | Gelu  becomes one node
+ *   MatMul(A[M, K], constant B[K, N]) -> Add(constant bias [N] or [1, N])  becomes Gemm(A, B, bias)
+ *   Conv or Gemm -> Relu | Clip(constant bounds) | Sigmoid | HardSwish | Gelu  becomes one node
  *   Conv or Gemm -> Sigmoid -> Mul(with the Conv's output)  (SiLU)          becomes one node
  *   2-D Conv (with or without one of those) -> MaxPool                     becomes one node
  *
