@@ -1,7 +1,8 @@
 /*
  * Fuzz target: an ONNX model from memory loaded, planned, compiled and run, as
  * `opscope -m FILE --verify` does, on the scalar and simd units (and on threads for a quarter
- * of the inputs, chosen by length, since starting the pool costs more than a small graph runs).
+ * of the inputs, chosen by length, since starting the pool costs more than a small graph runs),
+ * half of them after the O3 graph passes.
  *
  * Work is bounded so an iteration stays fast: a plan whose cost model counts more than
  * FUZZ_MAX_FLOPS or FUZZ_MAX_BYTES moved is not compiled, and compilation is capped at
@@ -13,6 +14,7 @@
 #include <string.h>
 
 #include "compiler/exec.h"
+#include "compiler/passes.h"
 #include "planner/plan.h"
 #include "src/dtype.h"
 #include "src/graph.h"
@@ -101,6 +103,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (status == OPS_OK) status = ops_graph_validate(g, &d);
   if (status == OPS_OK) status = ops_shape_infer(g, &d);
   fuzz_check(status, &d);
+  /* Half the inputs (chosen by length) go through the O3 graph passes first, as the CLI's
+   * default does, so the rewritten graphs and the fused kernels (Conv+Relu+MaxPool, Gemm+Gelu)
+   * run too. */
+  if (status == OPS_OK && size % 2 == 1) {
+    status = ops_passes_run(g, 3, NULL, NULL, &d);
+    fuzz_check(status, &d);
+  }
   if (status == OPS_OK) {
     run_unit(g, OPSCOPE_UNIT_SCALAR);
     run_unit(g, OPSCOPE_UNIT_SIMD);

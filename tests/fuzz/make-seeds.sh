@@ -22,6 +22,7 @@ copy() {
 }
 
 find "$src/tests/data/bad" -name '*.onnx' -print0 | copy "$out/onnx"
+find "$src/tests/fuzz/extra-seeds" -name '*.onnx' -print0 | copy "$out/onnx"
 find "$src/tests/data" -name '*.pb' -print0 | copy "$out/tensor-pb"
 find "$src/tests/data" -name '*.json' -print0 | copy "$out/json"
 if [ -d "$conf" ]; then
