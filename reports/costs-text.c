@@ -21,6 +21,12 @@ struct ranked_node {
   size_t index;
 };
 
+/* What a node computes, as --analyze and --profile name it: what passes fused into it
+ * ("Conv+Relu+MaxPool"), else its op. */
+static const char *op_label(const struct ops_node *node) {
+  return node->fused.absorbed != NULL ? node->fused.absorbed : node->op_type;
+}
+
 static int compare_ranked_desc(const void *a, const void *b) {
   const struct ranked_node *x = a, *y = b;
   if (x->ms != y->ms) return x->ms > y->ms ? -1 : 1;
@@ -81,7 +87,7 @@ static void print_top(FILE *f, const struct ops_report *r) {
       snprintf(ms[u], sizeof ms[u], pn->supported[u] ? "%.4f" : "(%.4f)", pn->est_ms[u]);
     }
     fprintf(f, "  %-28.28s %-18.18s %-14s %9.3f %9.1f %7.2f %10s %10s %10s %8s %5.1f%%\n",
-            ops_report_name_tail(node->name, 28, name, sizeof name), node->op_type,
+            ops_report_name_tail(node->name, 28, name, sizeof name), op_label(node),
             ops_op_class_name(pn->cost.cls), pn->cost.flops / 1e6,
             (pn->cost.bytes_read + pn->cost.bytes_written) / 1024.0, ops_cost_intensity(&pn->cost),
             ms[OPSCOPE_UNIT_SCALAR], ms[OPSCOPE_UNIT_SIMD], ms[OPSCOPE_UNIT_THREADS],
@@ -117,7 +123,7 @@ static void print_validation(FILE *f, const struct ops_report *r) {
       const struct ops_node *node = &g->nodes[v->nodes[i]];
       char name[64];
       fprintf(f, "  %-28.28s %-18.18s %12.4f %12.4f %8.2f\n",
-              ops_report_name_tail(node->name, 28, name, sizeof name), node->op_type,
+              ops_report_name_tail(node->name, 28, name, sizeof name), op_label(node),
               v->estimated_ms[i], v->measured_ms[i],
               v->measured_ms[i] > 0 ? v->estimated_ms[i] / v->measured_ms[i] : 0.0);
     }
