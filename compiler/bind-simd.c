@@ -269,8 +269,7 @@ static enum ops_status bind_conv(const struct bind_ctx *c, const struct ops_conv
     if (!ops_f32_conv_pool_plan(p)) {
       ops_params_free(p);
       return node_fail(c, OPS_ERR_NO_MEMORY,
-                       "the conv's bands before its fused MaxPool are too "
-                       "large");
+                       "the conv's bands before its fused MaxPool are too large");
     }
   }
   out->params = p;

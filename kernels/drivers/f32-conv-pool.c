@@ -104,13 +104,14 @@ static void band(const struct band_job *j, unsigned char *slice, size_t n, size_
   conv_rows(q, py0, py1, &c0, &c1);
   const size_t P = (c1 - c0) * q->iw;
 
-  /* The band's conv: output rows c0.. read input rows from c0 * sy - pt on. Those above the
-   * input stay padding; the window starts at the first row inside it, which exists because the
-   * binder refused pads as large as the kernel. */
+  /* The band's conv: output rows c0.. read input rows from c0 * sy - pt on. The window of
+   * input rows starts there, or at row 0 with what is left of the top padding above it; a band
+   * whose rows all lie in the bottom padding (pads past the kernel) gets an empty window, so
+   * every tap is padding. */
   struct ops_conv2d_geom g = j->geom;
   const ptrdiff_t first = (ptrdiff_t)(c0 * g.sy) - (ptrdiff_t)g.pt;
-  const size_t shift = first > 0 ? (size_t)first : 0;
-  g.pt = (size_t)((ptrdiff_t)shift - first);
+  const size_t shift = first <= 0 ? 0 : (size_t)first < g.ih ? (size_t)first : g.ih;
+  g.pt = first <= 0 ? (size_t)-first : 0;
   g.ih -= shift;
   g.oh = c1 - c0;
   g.x_plane = j->geom.ih * j->geom.iw;

@@ -6,8 +6,8 @@
  * pools of 2 and 3 threads (bound for 3, so each has its slice of scratch). The cases cover the
  * models' pools (3x3/2 with ceil_mode, squeezenet1_1; 2x2/2, mnist_cnn), padded and hanging
  * windows, stride 1, both GEMM orientations, a batch of 2, weights that are not constant, a
- * fused clamp and a fused activation pass, and planes whose bands are cut by the scratch budget
- * or by the threads.
+ * fused clamp and a fused activation pass, conv pads past the kernel (bands wholly in the
+ * padding), and planes whose bands are cut by the scratch budget or by the threads.
  *
  * Tolerance: each conv output within (K + 2) * FLT_EPSILON times the sum of the magnitudes of
  * its bias and products (as test-f32-conv.c); a pooled output within the largest tolerance of
@@ -208,6 +208,8 @@ static const struct case_ cases[] = {
      true, 1},
     {"transposed, split by panels: 32->512 at 4x4, 2x2/2 pool", 1, 32, 4, 4, 512, 3, 1, 1, 2, 2, 0,
      false, true, true, 1},
+    {"conv pads past its kernel: 1x1 pad 3, last bands in the padding", 1, 8, 8, 8, 16, 1, 1, 3, 2,
+     2, 0, false, true, true, 0},
     {"batch 2, weights not constant, Sigmoid", 2, 6, 21, 17, 12, 3, 2, 1, 3, 2, 0, true, true,
      false, 2},
     {"bands cut by the threads: 8->16 at 64x64", 1, 8, 64, 64, 16, 3, 1, 1, 3, 2, 1, false, true,
