@@ -190,22 +190,21 @@ void ops_cost_node(const struct ops_graph *g, const struct ops_node *n, struct o
     return;
   }
   const char *op = n->op_type;
-  double macs = 0.0;
+  double macs = 0.0, pool_flops = 0.0;
   bool has_bias = false;
   if (strcmp(op, "Conv") == 0 && n->fused.pool.on) {
     /* A fused MaxPool (src/fused-pool.h): the Conv's work is over its own, larger output, which
      * stays in cache; the pool adds a compare per tap of each pooled element. */
     int64_t dims[4];
+    double pooled = out_numel, taps = (double)(n->fused.pool.kernel[0] * n->fused.pool.kernel[1]);
+    out_numel = ops_fused_conv_dims(g, n, dims)
+                    ? (double)dims[0] * (double)dims[1] * (double)dims[2] * (double)dims[3]
+                    : 0.0;
     out->cls = OPS_CLASS_CONV;
-    if (!ops_fused_conv_dims(g, n, dims)) return;
-    const double conv_numel = (double)dims[0] * (double)dims[1] * (double)dims[2] * (double)dims[3];
-    if (!conv_macs(g, n, 1, conv_numel, false, &macs)) macs = 0.0;
+    if (!conv_macs(g, n, 1, out_numel, false, &macs)) macs = 0.0;
     has_bias = n->n_inputs > 2 && n->inputs[2] >= 0;
-    out->flops = 2.0 * macs + (has_bias ? conv_numel : 0.0) +
-                 out_numel * (double)(n->fused.pool.kernel[0] * n->fused.pool.kernel[1]);
-    return;
-  }
-  if (strcmp(op, "Conv") == 0 || strcmp(op, "ConvInteger") == 0) {
+    pool_flops = pooled * taps;
+  } else if (strcmp(op, "Conv") == 0 || strcmp(op, "ConvInteger") == 0) {
     out->cls = is_depthwise(g, n) ? OPS_CLASS_DEPTHWISE : OPS_CLASS_CONV;
     if (!conv_macs(g, n, 1, out_numel, false, &macs)) macs = 0.0;
     has_bias = strcmp(op, "Conv") == 0 && n->n_inputs > 2 && n->inputs[2] >= 0;
@@ -248,7 +247,7 @@ void ops_cost_node(const struct ops_graph *g, const struct ops_node *n, struct o
     out->flops = out_numel;
     return;
   }
-  out->flops = 2.0 * macs + (has_bias ? out_numel : 0.0);
+  out->flops = 2.0 * macs + (has_bias ? out_numel : 0.0) + pool_flops;
 }
 
 double ops_cost_intensity(const struct ops_node_cost *c) {

@@ -98,12 +98,12 @@ bool ops_fused_pool_from_node(const struct ops_node *mp, struct ops_fused_pool *
       (ceil_mode != 0 && ceil_mode != 1)) {
     return false;
   }
+  /* Kernel and pads are checked against each other with the input's size by
+   * ops_fused_pool_out. */
   for (int j = 0; j < 2; j++) {
     p.kernel[j] = ks[j];
     p.pads_begin[j] = pads[j];
     p.pads_end[j] = pads[j + 2];
-    if (!in_range(p.kernel[j], 1) || p.pads_begin[j] >= p.kernel[j] || p.pads_end[j] >= p.kernel[j])
-      return false;
   }
   p.ceil_mode = ceil_mode == 1;
   *out = p;

@@ -23,7 +23,8 @@ bool ops_fused_conv_dims(const struct ops_graph *g, const struct ops_node *n, in
 
 /* Reads the pool part of MaxPool node `mp` into *out when a fused kernel can run it: 2-D
  * kernel_shape, auto_pad NOTSET, dilations 1, no Indices output, strides and pads in range.
- * False, with *out untouched, otherwise. */
+ * False, with *out untouched, otherwise. The kernel and pads are checked by
+ * ops_fused_pool_out, which a caller runs on the Conv's output dims next. */
 bool ops_fused_pool_from_node(const struct ops_node *mp, struct ops_fused_pool *out);
 
 #endif /* OPSCOPE_SRC_FUSED_POOL_H */
