@@ -40,6 +40,13 @@ struct ops_kcall {
   struct ops_pool *pool; /* the threads unit's pool to split the work over; NULL: this thread */
 };
 
+/* `at` bytes into a call's scratch. The executor passes NULL when an op needs none (a GEMM
+ * or Conv whose K is 0 packs nothing), and NULL + 0 is undefined in C, so a zero offset leaves
+ * the pointer as it is. */
+static inline void *ops_kscratch_at(void *scratch, size_t at) {
+  return at == 0 ? scratch : (unsigned char *)scratch + at;
+}
+
 /* Kernel results. A kernel can fail only on data it could not check before the run (an index
  * read from an input tensor); everything else was validated when it was bound. */
 enum ops_kresult {

@@ -171,6 +171,7 @@ static void post_act_rows(const struct gemm_conv *j, const struct ops_task *task
 /* Packs the column panels [q0, q1) (ops_simd_conv_panel_width(p) columns each) of this image and
  * group. */
 static void pack_panels(const struct gemm_conv *j, size_t q0, size_t q1) {
+  if (j->p->Kg == 0) return; /* no rows to pack, and no scratch to pack them in */
   const size_t nr = ops_simd_conv_panel_width(j->p);
   ops_f32_conv2d_pack_b(j->geom, nr, j->src, j->packed, q0, q1);
 }
@@ -366,8 +367,8 @@ enum ops_kresult ops_f32_conv_kernel__simd(const struct ops_kcall *call) {
   }
 
   float *packed = call->scratch;
-  float *yt = (float *)((unsigned char *)call->scratch + packed_bytes(p));
-  float *cols = (float *)((unsigned char *)yt + yt_bytes(p));
+  float *yt = ops_kscratch_at(call->scratch, packed_bytes(p));
+  float *cols = ops_kscratch_at(yt, yt_bytes(p));
   /* The columns of a 2-D convolution pack from x by its geometry. Otherwise they are already
    * a [Kg, P] matrix (x's planes for a 1x1 convolution, the im2col matrix for 1-D and 3-D),
    * which is the columns of a 1x1 convolution over one row of P pixels: the same packer then

@@ -82,11 +82,12 @@ static void one_matrix(const struct batch_job *j, int64_t b, unsigned char *scra
                        struct ops_pool *pool) {
   const struct ops_simd_gemm_params *p = j->p;
   float *packed = NULL;
+  size_t a_t_at = 0;
   if (p->packed_b == NULL) {
     packed = (float *)scratch;
-    scratch += packed_bytes(p->cfg, p->N, p->K);
+    a_t_at = packed_bytes(p->cfg, p->N, p->K);
   }
-  float *a_t = p->trans_a ? (float *)scratch : NULL;
+  float *a_t = p->trans_a ? (float *)ops_kscratch_at(scratch, a_t_at) : NULL;
   size_t a_elems = p->M * p->K, b_elems = p->K * p->N;
   struct ops_f32_gemm_params gp = {p->post ? NULL : p->bias, p->clamp, NULL};
   if (p->post) gp.minmax = (struct ops_f32_minmax_params){-INFINITY, INFINITY};
@@ -136,11 +137,13 @@ static void batch_task(const struct ops_task *task, void *ctx) {
   ops_share_init(&share, task, (size_t)j->p->batch, 1);
   for (size_t b0, b1; ops_share_next(&share, &b0, &b1);)
     for (size_t b = b0; b < b1; b++)
-      one_matrix(j, (int64_t)b, j->scratch + ith * matrix_scratch(j->p), NULL);
+      one_matrix(j, (int64_t)b, ops_kscratch_at(j->scratch, ith * matrix_scratch(j->p)), NULL);
 }
 
 enum ops_kresult ops_f32_gemm_kernel__simd(const struct ops_kcall *call) {
   const struct ops_simd_gemm_params *p = call->params;
+  /* An empty output has nothing to compute (and its inputs may have no storage at all). */
+  if (p->M == 0 || p->N == 0) return OPS_KRESULT_OK;
   struct batch_job j = {p,
                         call->in[0],
                         call->in[1],

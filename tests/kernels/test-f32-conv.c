@@ -7,7 +7,8 @@
  * stride-1 (direct) one, planes large enough that each thread packs the column panels it
  * claims and computes them at once (both orientations), groups with a batch of 2, stride 2 with an
  * odd plane, dilation, a conv too small to flip, and weights that are not constant (never packed at
- * bind time), with and without bias, a fused clamp (Clip) and a fused activation pass (Sigmoid).
+ * bind time), with and without bias, a fused clamp (Clip) and a fused activation pass (Sigmoid),
+ * and no input channels at all (K = 0: the activation of the bias, and no scratch).
  *
  * Tolerance: as in test-f32-gemm.c, each output within (K + 2) * FLT_EPSILON times the sum of
  * the magnitudes of its bias and products.
@@ -82,7 +83,8 @@ static void run_case(const struct conv_case *t) {
   const int64_t cg = t->c / t->group;
   const size_t nx = (size_t)(t->n * t->c * t->h * t->w), nw = (size_t)(t->m * cg * t->kh * t->kw);
   const size_t ny = (size_t)(t->n * t->m * oh * ow);
-  float *x = malloc(nx * sizeof *x), *w = malloc(nw * sizeof *w),
+  /* One element more than each needs, so that an empty X and W are still allocations. */
+  float *x = malloc((nx + 1) * sizeof *x), *w = malloc((nw + 1) * sizeof *w),
         *b = malloc((size_t)t->m * sizeof *b);
   float *y = malloc(ny * sizeof *y);
   double *want = malloc(ny * sizeof *want), *tol = malloc(ny * sizeof *tol);
@@ -137,8 +139,9 @@ static void run_case(const struct conv_case *t) {
   kt_in(&k, w, OPSCOPE_DTYPE_F32, KT_DIMS(t->m, cg, t->kh, t->kw));
   if (t->bias) kt_in(&k, b, OPSCOPE_DTYPE_F32, KT_DIMS(t->m));
   kt_out(&k, y, OPSCOPE_DTYPE_F32, KT_DIMS(t->n, t->m, oh, ow));
-  kt_check_on_pools(t->what, &k, bd.kernel->fn, bd.params, scratch, bd.scratch_bytes, y, want, tol,
-                    ny);
+  /* As the executor does: no scratch pointer at all when the op needs none (no input channels). */
+  kt_check_on_pools(t->what, &k, bd.kernel->fn, bd.params, bd.scratch_bytes ? scratch : NULL,
+                    bd.scratch_bytes, y, want, tol, ny);
   free(scratch);
   ops_binding_done(&bd);
   ops_graph_free(g);
@@ -181,6 +184,10 @@ static const struct conv_case cases[] = {
     {"depthwise 3x3, 4 at 5x5 (4 channels on 3 threads)", 1, 4, 2, 5, 4, 3, 3, 1, 1, 1, 4, false,
      true, 0},
     {"weights not constant, 64->96 at 7x7", 1, 64, 7, 7, 96, 3, 3, 1, 1, 1, 1, true, false, 1},
+    {"no input channels: Clip(bias), 0->16 at 7x7", 1, 0, 7, 7, 16, 3, 3, 1, 1, 1, 1, true, true,
+     1},
+    {"no input channels, weights not constant, Sigmoid, 0->40 at 9x9", 1, 0, 9, 9, 40, 3, 3, 1, 1,
+     1, 1, false, false, 2},
 };
 
 static void test_case(void **state) {

@@ -4,7 +4,8 @@
  * of splitting a batch run (whole matrices per thread, each packing its own B in its own part
  * of the scratch, when there are at least two matrices per thread; the tile grid of one matrix
  * at a time otherwise). Cases: B per matrix and not constant, a constant B broadcast over a
- * rank-4 A, and one A broadcast over a batch of B. Each output is compared with a sum in
+ * rank-4 A, one A broadcast over a batch of B, and empty K, N and M (K = 0 binds no scratch,
+ * and the kernel gets a NULL one, as from the executor). Each output is compared with a sum in
  * double within (K + 2) * FLT_EPSILON times the sum of its products' magnitudes.
  */
 #include <float.h>
@@ -32,8 +33,10 @@ static void run_case(const struct matmul_case *t) {
   const int64_t batch = t->a_batch > t->b_batch ? t->a_batch : t->b_batch;
   const size_t na = (size_t)(t->a_batch * t->M * t->K), nb = (size_t)(t->b_batch * t->K * t->N);
   const size_t ny = (size_t)(batch * t->M * t->N);
-  float *a = malloc(na * sizeof *a), *b = malloc(nb * sizeof *b), *y = malloc(ny * sizeof *y);
-  double *want = malloc(ny * sizeof *want), *tol = malloc(ny * sizeof *tol);
+  /* One element more than each needs, so that empty matrices are still allocations. */
+  float *a = malloc((na + 1) * sizeof *a), *b = malloc((nb + 1) * sizeof *b);
+  float *y = malloc((ny + 1) * sizeof *y);
+  double *want = malloc((ny + 1) * sizeof *want), *tol = malloc((ny + 1) * sizeof *tol);
   assert_true(a && b && y && want && tol);
   kt_fill(a, (int64_t)na, 1);
   kt_fill(b, (int64_t)nb, 2);
@@ -78,8 +81,9 @@ static void run_case(const struct matmul_case *t) {
   kt_in(&k, a, OPSCOPE_DTYPE_F32, KT_DIMS(t->a_batch, t->M, t->K));
   kt_in(&k, b, OPSCOPE_DTYPE_F32, KT_DIMS(t->b_batch, t->K, t->N));
   kt_out(&k, y, OPSCOPE_DTYPE_F32, KT_DIMS(batch, t->M, t->N));
-  kt_check_on_pools(t->what, &k, bd.kernel->fn, bd.params, scratch, bd.scratch_bytes, y, want, tol,
-                    ny);
+  /* As the executor does: no scratch pointer at all when the op needs none (K = 0). */
+  kt_check_on_pools(t->what, &k, bd.kernel->fn, bd.params, bd.scratch_bytes ? scratch : NULL,
+                    bd.scratch_bytes, y, want, tol, ny);
   free(scratch);
   ops_binding_done(&bd);
   ops_graph_free(g);
@@ -96,6 +100,10 @@ static const struct matmul_case cases[] = {
     {"batch 6, one constant B", 6, 1, 9, 33, 20, true},
     {"batch 5, one A (whole matrices on 2 threads, tiles on 3)", 1, 5, 16, 8, 40, false},
     {"batch 2, tiles of one matrix at a time", 2, 2, 30, 64, 70, false},
+    {"K = 0: zeros, with no scratch", 2, 2, 3, 0, 5, false},
+    {"K = 0 over a batch of 6 (whole matrices)", 6, 6, 3, 0, 5, false},
+    {"N = 0: nothing to write", 2, 2, 3, 4, 0, false},
+    {"M = 0: nothing to write", 6, 6, 0, 4, 3, true},
 };
 
 static void test_case(void **state) {
